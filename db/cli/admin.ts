@@ -1,0 +1,123 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import * as accounts from '../../src/lib/server/accounts';
+import * as apiKeys from '../../src/lib/server/auth/api-keys';
+import type { Database } from '../../src/lib/server/db';
+import { signUp } from '../../src/lib/schemas/account';
+import { runCommand, UsageError } from './run';
+
+type Values = Record<string, string | boolean | undefined>;
+
+interface Command<T> {
+	options: Record<string, { type: 'string' | 'boolean' }>;
+	/** Checks the arguments without touching the database. */
+	parse(values: Values): T;
+	run(database: Database, input: T): Promise<unknown>;
+}
+
+function required(values: Values, name: string): string {
+	const value = values[name];
+	if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`);
+	return value;
+}
+
+function check<T>(schema: z.ZodType<T>, input: unknown): T {
+	const parsed = schema.safeParse(input);
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0]!;
+		const field = issue.path.join('.');
+		throw new UsageError(field ? `${field}: ${issue.message}` : issue.message);
+	}
+	return parsed.data;
+}
+
+const createUser: Command<z.infer<typeof signUp> & { isMinor: boolean }> = {
+	options: {
+		email: { type: 'string' },
+		password: { type: 'string' },
+		name: { type: 'string' },
+		'time-zone': { type: 'string' },
+		currency: { type: 'string' },
+		minor: { type: 'boolean' }
+	},
+	parse(values) {
+		const email = required(values, 'email');
+		const input = check(signUp, {
+			email,
+			password: required(values, 'password'),
+			displayName: values.name ?? email.split('@')[0],
+			timeZone: values['time-zone'],
+			currency: values.currency
+		});
+		return { ...input, isMinor: values.minor === true };
+	},
+	async run({ db }, input) {
+		try {
+			const account = await accounts.create(db, input);
+			return { accountId: account.id };
+		} catch (error) {
+			if (error instanceof accounts.EmailTakenError) throw new UsageError(error.message);
+			throw error;
+		}
+	}
+};
+
+const createApiKey: Command<string> = {
+	options: { name: { type: 'string' } },
+	parse: (values) => check(z.string().trim().min(1).max(100), required(values, 'name')),
+	async run({ db }, name) {
+		const { id, key } = await apiKeys.create(db, name);
+		return { apiKeyId: id, apiKey: key };
+	}
+};
+
+const iso = (millis: number | null) => (millis === null ? null : new Date(millis).toISOString());
+
+const listApiKeys: Command<null> = {
+	options: {},
+	parse: () => null,
+	async run({ db }) {
+		const keys = await apiKeys.list(db);
+		return {
+			apiKeys: keys.map((k) => ({
+				id: k.id,
+				name: k.name,
+				prefix: k.key_prefix,
+				scopes: k.scopes.split(' '),
+				createdAt: iso(k.created_at),
+				lastUsedAt: iso(k.last_used_at),
+				revokedAt: iso(k.revoked_at)
+			}))
+		};
+	}
+};
+
+const revokeApiKey: Command<string> = {
+	options: { id: { type: 'string' } },
+	parse: (values) => required(values, 'id'),
+	async run({ db }, id) {
+		if (!(await apiKeys.revoke(db, id))) throw new UsageError(`no API key with id ${id}`);
+		return { revoked: id };
+	}
+};
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const commands: Record<string, Command<any>> = {
+	'create-user': createUser,
+	'create-api-key': createApiKey,
+	'list-api-keys': listApiKeys,
+	'revoke-api-key': revokeApiKey
+};
+
+const usage = `usage: npm run admin -- <command> [--option value …]\ncommands: ${Object.keys(commands).join(', ')}`;
+const [name, ...args] = process.argv.slice(2);
+const command = name ? commands[name] : undefined;
+
+await runCommand(
+	() => {
+		if (!command) throw new UsageError(name ? `unknown command "${name}"\n${usage}` : usage);
+		const { values } = parseArgs({ args, options: command.options, strict: true });
+		return command.parse(values);
+	},
+	(database, input) => command!.run(database, input)
+);

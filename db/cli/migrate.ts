@@ -1,0 +1,6 @@
+import { runCommand } from './run';
+
+await runCommand(
+	() => null,
+	async () => ({ migrated: true })
+);

@@ -1,0 +1,23 @@
+import { openDatabase, type Database } from './db';
+import { migrateToLatest } from './db/migrate';
+import * as demo from './demo/seed';
+import * as accounts from './accounts';
+
+// One database per server process, opened on first use and prepared once at start.
+let database: Database | undefined;
+
+export function appDatabase(): Database {
+	database ??= openDatabase();
+	return database;
+}
+
+/** Migrates, seeds the demo on an empty database (unless SEED_DEMO=0), and says how to log in. */
+export async function startUp(log: (line: string) => void = console.log): Promise<void> {
+	const { db } = appDatabase();
+	await migrateToLatest(db);
+	if (process.env.SEED_DEMO !== '0' && (await accounts.count(db)) === 0) {
+		await demo.seed(db);
+		log('Seeded the demo household.');
+	}
+	if (await demo.isPresent(db)) log(demo.describeLogins());
+}

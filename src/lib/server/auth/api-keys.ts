@@ -1,0 +1,86 @@
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeHexLowerCase } from '@oslojs/encoding';
+import type { Kysely } from 'kysely';
+import type { ApiKey, DB } from '../db/schema';
+import { newId, randomToken } from '../ids';
+
+// Keys carry 160 random bits, so a plain SHA-256 (not a slow password hash) is the right
+// storage: nothing to brute-force, and the hot path of every purchase call stays cheap.
+const KEY_PREFIX = 'cg_';
+const TOUCH_EVERY = 60_000;
+export const PURCHASE_SCOPE = 'purchase';
+
+export type ApiKeySummary = Omit<ApiKey, 'key_hash'>;
+
+function hashKey(key: string): string {
+	return encodeHexLowerCase(sha256(new TextEncoder().encode(key)));
+}
+
+export async function create(
+	db: Kysely<DB>,
+	name: string,
+	scopes: string[] = [PURCHASE_SCOPE],
+	now = Date.now()
+): Promise<{ id: string; key: string }> {
+	const id = newId('key');
+	const key = KEY_PREFIX + randomToken(20);
+	await db
+		.insertInto('api_keys')
+		.values({
+			id,
+			name,
+			key_hash: hashKey(key),
+			key_prefix: key.slice(0, KEY_PREFIX.length + 6),
+			scopes: scopes.join(' '),
+			created_at: now,
+			last_used_at: null,
+			revoked_at: null
+		})
+		.execute();
+	return { id, key };
+}
+
+/** The live key that `key` is, or null for an unknown or revoked one. */
+export async function authenticate(
+	db: Kysely<DB>,
+	key: string,
+	now = Date.now()
+): Promise<ApiKeySummary | null> {
+	if (!key.startsWith(KEY_PREFIX) || key.length > 128) return null;
+	const row = await db
+		.selectFrom('api_keys')
+		.select(['id', 'name', 'key_prefix', 'scopes', 'created_at', 'last_used_at', 'revoked_at'])
+		.where('key_hash', '=', hashKey(key))
+		.executeTakeFirst();
+	if (!row || row.revoked_at !== null) return null;
+	// Last use is shown to people, to the minute; writing it on every call would cost a write per purchase.
+	if (row.last_used_at === null || now - row.last_used_at > TOUCH_EVERY) {
+		await db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', row.id).execute();
+	}
+	return row;
+}
+
+export function list(db: Kysely<DB>): Promise<ApiKeySummary[]> {
+	return db
+		.selectFrom('api_keys')
+		.select(['id', 'name', 'key_prefix', 'scopes', 'created_at', 'last_used_at', 'revoked_at'])
+		.orderBy('created_at', 'desc')
+		.execute();
+}
+
+/** Revokes a key; false when there is no such key. Revoking twice keeps the first time. */
+export async function revoke(db: Kysely<DB>, id: string, now = Date.now()): Promise<boolean> {
+	const found = await db
+		.selectFrom('api_keys')
+		.select('id')
+		.where('id', '=', id)
+		.executeTakeFirst();
+	if (!found) return false;
+	await db
+		.updateTable('api_keys')
+		.set({ revoked_at: now })
+		.where('id', '=', id)
+		.where('revoked_at', 'is', null)
+		.execute();
+	return true;
+}

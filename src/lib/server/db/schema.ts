@@ -1,0 +1,105 @@
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+/** Epoch milliseconds, UTC. */
+export type Millis = number;
+
+export interface AccountsTable {
+	id: string;
+	email: string;
+	password_hash: string;
+	display_name: string;
+	time_zone: string;
+	currency: string;
+	birth_year: number | null;
+	is_minor: Generated<number>;
+	coin_balance: Generated<number>;
+	created_at: Millis;
+}
+
+export interface SessionsTable {
+	id: string;
+	secret_hash: string;
+	account_id: string;
+	created_at: Millis;
+	expires_at: Millis;
+	last_used_at: Millis;
+	user_agent: string | null;
+	ip: string | null;
+}
+
+export interface ApiKeysTable {
+	id: string;
+	name: string;
+	key_hash: string;
+	key_prefix: string;
+	scopes: string;
+	created_at: Millis;
+	last_used_at: Millis | null;
+	revoked_at: Millis | null;
+}
+
+export interface CreatorsTable {
+	id: string;
+	handle: string | null;
+	display_name: string;
+	first_seen_at: Millis;
+}
+
+export interface CoinPacksTable {
+	id: string;
+	coins: number;
+	price_amount: number;
+	currency: string;
+}
+
+export interface GiftsTable {
+	id: string;
+	name: string;
+	coins: number;
+	emoji: string;
+}
+
+export type LedgerKind = 'recharge' | 'gift';
+
+export interface LedgerEntriesTable {
+	id: string;
+	account_id: string;
+	kind: LedgerKind;
+	coins: number;
+	price_amount: number | null;
+	currency: string | null;
+	creator_id: string | null;
+	gift_id: string | null;
+	pack_id: string | null;
+	channel: string;
+	payment_method: string | null;
+	authorization_id: string | null;
+	occurred_at: Millis;
+}
+
+export interface LoginThrottlesTable {
+	key: string;
+	failures: number;
+	window_started_at: Millis;
+	locked_until: Millis;
+}
+
+export interface DB {
+	accounts: AccountsTable;
+	sessions: SessionsTable;
+	api_keys: ApiKeysTable;
+	creators: CreatorsTable;
+	coin_packs: CoinPacksTable;
+	gifts: GiftsTable;
+	ledger_entries: LedgerEntriesTable;
+	login_throttles: LoginThrottlesTable;
+}
+
+export type Account = Selectable<AccountsTable>;
+export type NewAccount = Insertable<AccountsTable>;
+export type Session = Selectable<SessionsTable>;
+export type ApiKey = Selectable<ApiKeysTable>;
+export type Creator = Selectable<CreatorsTable>;
+export type CoinPack = Selectable<CoinPacksTable>;
+export type Gift = Selectable<GiftsTable>;
+export type LedgerEntry = Selectable<LedgerEntriesTable>;

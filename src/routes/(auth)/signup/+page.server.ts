@@ -1,0 +1,45 @@
+import { fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { appDatabase } from '$lib/server/app';
+import * as accounts from '$lib/server/accounts';
+import * as sessions from '$lib/server/auth/sessions';
+import { setSessionCookie } from '$lib/server/auth/cookie';
+import { clientIp, invalid, readForm, unreadable } from '$lib/server/forms';
+import { signUp } from '$lib/schemas/account';
+import { SIGN_UP_CURRENCIES } from '$lib/schemas/common';
+
+export const load = (({ locals }) => {
+	if (locals.user) redirect(303, '/');
+	return { timeZones: Intl.supportedValuesOf('timeZone'), currencies: SIGN_UP_CURRENCIES };
+}) satisfies PageServerLoad;
+
+export const actions = {
+	default: async (event) => {
+		const form = await readForm(event.request, [
+			'email',
+			'displayName',
+			'password',
+			'timeZone',
+			'currency'
+		]);
+		if (!form) return unreadable();
+		const { password: _password, ...values } = form;
+		const parsed = signUp.safeParse(form);
+		if (!parsed.success) return invalid(parsed.error, values);
+
+		const { db } = appDatabase();
+		let account;
+		try {
+			account = await accounts.create(db, parsed.data);
+		} catch (error) {
+			if (error instanceof accounts.EmailTakenError) {
+				return fail(400, { message: error.message, field: 'email', values });
+			}
+			throw error;
+		}
+		const device = { userAgent: event.request.headers.get('user-agent'), ip: clientIp(event) };
+		const { token, session } = await sessions.create(db, account.id, device);
+		setSessionCookie(event, token, session.expiresAt);
+		redirect(303, '/');
+	}
+} satisfies Actions;

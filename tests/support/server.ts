@@ -1,0 +1,97 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { inject } from 'vitest';
+
+const root = new URL('../../', import.meta.url).pathname;
+const marker = `${root}build/.test-run`;
+const lock = `${root}.svelte-kit/test-build.lock`;
+
+/** Builds the production server once per test run, however many suites ask at once. */
+export async function ensureBuilt(): Promise<void> {
+	const runId = inject('runId');
+	for (;;) {
+		if (existsSync(marker) && readFileSync(marker, 'utf8') === runId) return;
+		try {
+			mkdirSync(lock, { recursive: false });
+		} catch {
+			await new Promise((resolve) => setTimeout(resolve, 250)); // another suite is building
+			continue;
+		}
+		try {
+			if (existsSync(marker) && readFileSync(marker, 'utf8') === runId) return;
+			const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'error'], {
+				cwd: root,
+				stdio: ['ignore', 'ignore', 'pipe'],
+				encoding: 'utf8'
+			});
+			if (result.status !== 0) throw new Error(`vite build failed:\n${result.stderr}`);
+			writeFileSync(marker, runId);
+			return;
+		} finally {
+			rmdirSync(lock);
+		}
+	}
+}
+
+export function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.unref();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+		});
+	});
+}
+
+export interface RunningServer {
+	origin: string;
+	process: ChildProcess;
+	output(): string;
+	stop(): Promise<void>;
+}
+
+/** Starts `node build` (the real production server) on a free loopback port. */
+export async function startServer(env: Record<string, string>): Promise<RunningServer> {
+	await ensureBuilt();
+	const port = await freePort();
+	const origin = `http://127.0.0.1:${port}`;
+	const child = spawn(process.execPath, ['build'], {
+		cwd: root,
+		env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), SEED_DEMO: '0', ...env },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let output = '';
+	child.stdout!.on('data', (chunk) => (output += chunk));
+	child.stderr!.on('data', (chunk) => (output += chunk));
+	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+	const deadline = Date.now() + 60_000;
+	for (;;) {
+		if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
+		try {
+			const response = await fetch(`${origin}/api/trpc/health.ping`);
+			if (response.ok) break;
+		} catch {
+			// not listening yet
+		}
+		if (Date.now() > deadline) {
+			child.kill('SIGKILL');
+			throw new Error(`server did not start within 60 s:\n${output}`);
+		}
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+	return {
+		origin,
+		process: child,
+		output: () => output,
+		async stop() {
+			if (child.exitCode === null && child.signalCode === null) {
+				child.kill('SIGTERM');
+				await exited;
+			}
+		}
+	};
+}
