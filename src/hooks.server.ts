@@ -2,6 +2,7 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { appDatabase, startUp } from '$lib/server/app';
 import * as sessions from '$lib/server/auth/sessions';
 import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/cookie';
+import { declaredTooLarge, tooLarge } from '$lib/server/body-limit';
 
 export const init: ServerInit = async () => {
 	await startUp();
@@ -10,8 +11,10 @@ export const init: ServerInit = async () => {
 export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
 	event.locals.session = null;
+	const api = event.url.pathname.startsWith('/api/');
+	if (event.request.method === 'POST' && declaredTooLarge(event.request)) return tooLarge(api);
 	// The API authenticates by key, not cookie: skip the session lookup on its hot path.
-	if (!event.url.pathname.startsWith('/api/')) {
+	if (!api) {
 		const token = event.cookies.get(sessions.COOKIE_NAME);
 		if (token) {
 			const result = await sessions.validate(appDatabase().db, token);
@@ -28,7 +31,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	response.headers.set('referrer-policy', 'same-origin');
 	response.headers.set('x-content-type-options', 'nosniff');
 	response.headers.set('permissions-policy', 'camera=(), microphone=(), geolocation=()');
-	if (!event.url.pathname.startsWith('/api/')) response.headers.set('x-frame-options', 'DENY');
+	if (!api) response.headers.set('x-frame-options', 'DENY');
 	return response;
 };
 

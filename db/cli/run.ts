@@ -25,7 +25,7 @@ export async function runCommand<T>(
 	try {
 		const input = parse();
 		database = openDatabase();
-		await migrateToLatest(database.db);
+		await migrateToLatest(database);
 		const result = await command(database, input);
 		if (result !== undefined) process.stdout.write(JSON.stringify(result) + '\n');
 	} catch (error) {

@@ -28,7 +28,7 @@ export function runCli(
 		child.stderr.on('data', (chunk) => (stderr += chunk));
 		child.on('error', reject);
 		child.on('close', (code) => {
-			let json = null;
+			let json: CliResult['json'];
 			try {
 				json = stdout.trim() ? JSON.parse(stdout.trim()) : null;
 			} catch {

@@ -54,7 +54,7 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
 		async open() {
 			if (!database) {
 				database = openDatabase(url);
-				await migrateToLatest(database.db);
+				await migrateToLatest(database);
 			}
 			return database;
 		},

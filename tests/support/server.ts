@@ -60,7 +60,15 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
 	const origin = `http://127.0.0.1:${port}`;
 	const child = spawn(process.execPath, ['build'], {
 		cwd: root,
-		env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), SEED_DEMO: '0', ...env },
+		env: {
+			...process.env,
+			HOST: '127.0.0.1',
+			PORT: String(port),
+			ORIGIN: origin,
+			ADDRESS_HEADER: 'x-forwarded-for',
+			SEED_DEMO: '0',
+			...env
+		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';

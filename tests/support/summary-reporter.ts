@@ -18,7 +18,9 @@ export default class SummaryReporter implements Reporter {
 					byDialect.set(dialect, counts);
 				}
 			}
-			if (module.state() === 'failed' && module.children.size === 0) totals.failed++;
+			// A suite whose hooks failed leaves its tests "skipped": count the failure itself.
+			totals.failed += module.errors().length;
+			for (const suite of module.children.allSuites()) totals.failed += suite.errors().length;
 		}
 		console.log('');
 		for (const [dialect, counts] of byDialect) {

@@ -14,7 +14,7 @@ export function appDatabase(): Database {
 /** Migrates, seeds the demo on an empty database (unless SEED_DEMO=0), and says how to log in. */
 export async function startUp(log: (line: string) => void = console.log): Promise<void> {
 	const { db } = appDatabase();
-	await migrateToLatest(db);
+	await migrateToLatest(appDatabase());
 	if (process.env.SEED_DEMO !== '0' && (await accounts.count(db)) === 0) {
 		await demo.seed(db);
 		log('Seeded the demo household.');

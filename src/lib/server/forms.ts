@@ -1,4 +1,4 @@
-import { fail, type ActionFailure } from '@sveltejs/kit';
+import { fail, isHttpError, type ActionFailure } from '@sveltejs/kit';
 import type { z } from 'zod';
 import { firstError } from '$lib/schemas/account';
 
@@ -16,7 +16,9 @@ export async function readForm(
 	let data: FormData;
 	try {
 		data = await request.formData();
-	} catch {
+	} catch (error) {
+		// The server's body-size limit (413) says more than "could not be read".
+		if (isHttpError(error)) throw error;
 		return null;
 	}
 	return Object.fromEntries(
