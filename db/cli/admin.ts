@@ -4,6 +4,8 @@ import * as accounts from '../../src/lib/server/accounts';
 import * as apiKeys from '../../src/lib/server/auth/api-keys';
 import type { Database } from '../../src/lib/server/db';
 import { signUp } from '../../src/lib/schemas/account';
+import { limitInput, type LimitInput } from '../../src/lib/schemas/limits';
+import * as limits from '../../src/lib/server/policy/limits';
 import { runCommand, UsageError } from './run';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -101,12 +103,55 @@ const revokeApiKey: Command<string> = {
 	}
 };
 
+const setLimit: Command<LimitInput & { accountId: string }> = {
+	options: {
+		account: { type: 'string' },
+		'applies-to': { type: 'string' },
+		metric: { type: 'string' },
+		period: { type: 'string' },
+		amount: { type: 'string' },
+		creator: { type: 'string' },
+		action: { type: 'string' }
+	},
+	parse(values) {
+		const accountId = required(values, 'account');
+		const input = check(limitInput, {
+			appliesTo: required(values, 'applies-to'),
+			metric: required(values, 'metric'),
+			period: required(values, 'period'),
+			amount: required(values, 'amount'),
+			creatorId: values.creator,
+			action: values.action
+		});
+		return { ...input, accountId };
+	},
+	async run({ db }, { accountId, ...input }) {
+		const account = await db
+			.selectFrom('accounts')
+			.select(['id', 'currency'])
+			.where('id', '=', accountId)
+			.executeTakeFirst();
+		if (!account) throw new UsageError(`no account with id ${accountId}`);
+		// The operator's limits take effect at once; money limits are in the account's currency.
+		const currency = input.metric === 'money' ? account.currency : null;
+		const limit = await limits.add(
+			db,
+			account.id,
+			{ ...input, currency },
+			{ role: 'operator', accountId: null },
+			Date.now()
+		);
+		return { limitId: limit.id };
+	}
+};
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const commands: Record<string, Command<any>> = {
 	'create-user': createUser,
 	'create-api-key': createApiKey,
 	'list-api-keys': listApiKeys,
-	'revoke-api-key': revokeApiKey
+	'revoke-api-key': revokeApiKey,
+	'set-limit': setLimit
 };
 
 const usage = `usage: npm run admin -- <command> [--option value …]\ncommands: ${Object.keys(commands).join(', ')}`;

@@ -2,6 +2,7 @@ import { openDatabase, type Database } from './db';
 import { migrateToLatest } from './db/migrate';
 import * as demo from './demo/seed';
 import * as accounts from './accounts';
+import * as holds from './ledger/holds';
 
 // One database per server process, opened on first use and prepared once at start.
 let database: Database | undefined;
@@ -20,4 +21,14 @@ export async function startUp(log: (line: string) => void = console.log): Promis
 		log('Seeded the demo household.');
 	}
 	if (await demo.isPresent(db)) log(demo.describeLogins());
+}
+
+const SWEEP_EVERY = 30_000;
+
+/** Releases expired holds in the background; each is also expired when its account is next read. */
+export function startSweeper(): void {
+	const timer = setInterval(() => {
+		holds.sweep(appDatabase()).catch((error) => console.error('hold sweep failed:', error));
+	}, SWEEP_EVERY);
+	timer.unref();
 }

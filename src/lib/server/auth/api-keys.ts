@@ -12,14 +12,29 @@ export const PURCHASE_SCOPE = 'purchase';
 
 export type ApiKeySummary = Omit<ApiKey, 'key_hash'>;
 
+const summaryColumns = [
+	'id',
+	'name',
+	'key_prefix',
+	'scopes',
+	'created_at',
+	'last_used_at',
+	'revoked_at',
+	'account_id'
+] as const;
+
 function hashKey(key: string): string {
 	return encodeHexLowerCase(sha256(new TextEncoder().encode(key)));
 }
 
+/**
+ * Makes a key. An operator key (no owner) is the purchase flow's and acts for every account;
+ * a key with an owner acts for that account only.
+ */
 export async function create(
 	db: Kysely<DB>,
 	name: string,
-	scopes: string[] = [PURCHASE_SCOPE],
+	options: { ownerId?: string | null; scopes?: string[] } = {},
 	now = Date.now()
 ): Promise<{ id: string; key: string }> {
 	const id = newId('key');
@@ -31,7 +46,8 @@ export async function create(
 			name,
 			key_hash: hashKey(key),
 			key_prefix: key.slice(0, KEY_PREFIX.length + 6),
-			scopes: scopes.join(' '),
+			scopes: (options.scopes ?? [PURCHASE_SCOPE]).join(' '),
+			account_id: options.ownerId ?? null,
 			created_at: now,
 			last_used_at: null,
 			revoked_at: null
@@ -49,7 +65,7 @@ export async function authenticate(
 	if (!key.startsWith(KEY_PREFIX) || key.length > 128) return null;
 	const row = await db
 		.selectFrom('api_keys')
-		.select(['id', 'name', 'key_prefix', 'scopes', 'created_at', 'last_used_at', 'revoked_at'])
+		.select(summaryColumns)
 		.where('key_hash', '=', hashKey(key))
 		.executeTakeFirst();
 	if (!row || row.revoked_at !== null) return null;
@@ -60,12 +76,11 @@ export async function authenticate(
 	return row;
 }
 
-export function list(db: Kysely<DB>): Promise<ApiKeySummary[]> {
-	return db
-		.selectFrom('api_keys')
-		.select(['id', 'name', 'key_prefix', 'scopes', 'created_at', 'last_used_at', 'revoked_at'])
-		.orderBy('created_at', 'desc')
-		.execute();
+/** Every key (the operator's view), or only the keys one account owns. */
+export function list(db: Kysely<DB>, ownerId?: string): Promise<ApiKeySummary[]> {
+	let query = db.selectFrom('api_keys').select(summaryColumns).orderBy('created_at', 'desc');
+	if (ownerId) query = query.where('account_id', '=', ownerId);
+	return query.execute();
 }
 
 /** Revokes a key; false when there is no such key. Revoking twice keeps the first time. */

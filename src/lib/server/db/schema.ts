@@ -36,6 +36,7 @@ export interface ApiKeysTable {
 	created_at: Millis;
 	last_used_at: Millis | null;
 	revoked_at: Millis | null;
+	account_id: string | null;
 }
 
 export interface CreatorsTable {
@@ -84,7 +85,84 @@ export interface LoginThrottlesTable {
 	locked_until: Millis;
 }
 
+export type PurchaseKind = LedgerKind;
+export type LimitPeriod = 'purchase' | 'day' | 'week' | 'month';
+export type LimitMetric = 'coins' | 'money';
+export type LimitAction = 'block' | 'approval' | 'warn';
+export type LimitSetter = 'self' | 'guardian' | 'operator';
+export type AuthorizationStatus =
+	'held' | 'captured' | 'voided' | 'expired' | 'declined' | 'pending_approval';
+export type Decision = 'approved' | 'declined' | 'pending_approval';
+
+export interface LimitsTable {
+	id: string;
+	account_id: string;
+	set_by: LimitSetter;
+	set_by_account_id: string | null;
+	applies_to: PurchaseKind;
+	metric: LimitMetric;
+	period: LimitPeriod;
+	amount: number;
+	currency: string | null;
+	creator_id: string | null;
+	action: LimitAction;
+	created_at: Millis;
+	effective_at: Millis;
+	ends_at: Millis | null;
+}
+
+export interface AuthorizationsTable {
+	id: string;
+	account_id: string;
+	api_key_id: string;
+	idempotency_key: string;
+	fingerprint: string;
+	kind: PurchaseKind;
+	coins: number;
+	price_amount: number | null;
+	currency: string | null;
+	creator_id: string | null;
+	package_id: string | null;
+	channel: string;
+	payment_method: string | null;
+	status: AuthorizationStatus;
+	decision: Decision;
+	reasons: string;
+	response: string;
+	day_key: string;
+	week_key: string;
+	month_key: string;
+	created_at: Millis;
+	expires_at: Millis | null;
+	settled_at: Millis | null;
+}
+
+export interface ApprovalRequestsTable {
+	id: string;
+	authorization_id: string;
+	account_id: string;
+	status: 'pending' | 'approved' | 'denied' | 'expired' | 'withdrawn';
+	created_at: Millis;
+	expires_at: Millis;
+	decided_by: string | null;
+	decided_at: Millis | null;
+	note: string | null;
+}
+
+export interface PeriodTotalsTable {
+	account_id: string;
+	kind: PurchaseKind;
+	period_key: string;
+	scope: string;
+	captured: number;
+	held: number;
+}
+
 export interface DB {
+	limits: LimitsTable;
+	authorizations: AuthorizationsTable;
+	approval_requests: ApprovalRequestsTable;
+	period_totals: PeriodTotalsTable;
 	accounts: AccountsTable;
 	sessions: SessionsTable;
 	api_keys: ApiKeysTable;
@@ -103,3 +181,5 @@ export type Creator = Selectable<CreatorsTable>;
 export type CoinPack = Selectable<CoinPacksTable>;
 export type Gift = Selectable<GiftsTable>;
 export type LedgerEntry = Selectable<LedgerEntriesTable>;
+export type Limit = Selectable<LimitsTable>;
+export type Authorization = Selectable<AuthorizationsTable>;

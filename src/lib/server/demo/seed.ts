@@ -1,3 +1,4 @@
+import * as totals from '../ledger/totals';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
@@ -654,6 +655,8 @@ export async function seed(
 		for (const batch of batches(data.ledger, BATCH_ROWS)) {
 			await trx.insertInto('ledger_entries').values(batch).execute();
 		}
+		// The history counts against budgets like any captured purchase.
+		for (const account of data.accounts) await totals.rebuild(trx, account.id);
 	});
 }
 

@@ -32,9 +32,14 @@ function describeZodError(error: ZodError): string {
 const t = initTRPC.context<Context>().create({
 	errorFormatter({ shape, error }) {
 		const zod = error.cause instanceof ZodError ? error.cause : null;
+		const malformed = error.cause instanceof SyntaxError;
 		return {
 			...shape,
-			message: zod ? describeZodError(zod) : shape.message,
+			message: zod
+				? describeZodError(zod)
+				: malformed
+					? `Malformed JSON in the request body: ${error.message}`
+					: shape.message,
 			data: {
 				...shape.data,
 				// Internal errors keep their details in the server log, not in the answer.

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { currencyCode } from './common';
+
+export const MAX_COINS = 10_000_000;
+// Prices are minor units; a cap far above any coin pack keeps sums well inside 2^53.
+export const MAX_PRICE_MINOR = 1_000_000_000_00;
+
+const id = (what: string) =>
+	z
+		.string({ error: `${what} must be a string.` })
+		.min(1, { error: `${what} must not be empty.` })
+		.max(255, { error: `${what} must be at most 255 characters.` });
+
+export const CHANNELS = ['app', 'web', 'gift_card', 'third_party'] as const;
+
+export const price = z.object(
+	{
+		amount: z
+			.number({ error: 'price.amount must be a number of minor units (cents).' })
+			.int({ error: 'price.amount must be a whole number of minor units (cents).' })
+			.min(0, { error: 'price.amount must not be negative.' })
+			.max(MAX_PRICE_MINOR, { error: 'price.amount is too large.' }),
+		currency: currencyCode
+	},
+	{ error: 'price must be an object { amount, currency }.' }
+);
+
+export const authorizeInput = z
+	.object(
+		{
+			idempotencyKey: id('idempotencyKey'),
+			accountId: id('accountId'),
+			kind: z.enum(['recharge', 'gift'], { error: 'kind must be "recharge" or "gift".' }),
+			coins: z
+				.number({ error: 'coins must be a number.' })
+				.int({ error: 'coins must be a whole number.' })
+				.min(1, { error: 'coins must be at least 1.' })
+				.max(MAX_COINS, { error: `coins must be at most ${MAX_COINS.toLocaleString('en-US')}.` }),
+			price: price.optional(),
+			creatorId: id('creatorId').optional(),
+			packageId: id('packageId').optional(),
+			channel: z
+				.enum(CHANNELS, { error: `channel must be one of ${CHANNELS.join(', ')}.` })
+				.default('app'),
+			paymentMethod: id('paymentMethod').optional()
+		},
+		{ error: 'The input must be a JSON object.' }
+	)
+	.strict()
+	.superRefine((input, ctx) => {
+		if (input.kind === 'recharge' && !input.price) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['price'],
+				message: 'price is required for a recharge.'
+			});
+		}
+		if (input.kind === 'gift' && !input.creatorId) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['creatorId'],
+				message: 'creatorId is required for a gift.'
+			});
+		}
+	});
+export type AuthorizeInput = z.input<typeof authorizeInput>;
+export type AuthorizeRequest = z.output<typeof authorizeInput>;
+
+export const authorizationRef = z
+	.object(
+		{ authorizationId: id('authorizationId') },
+		{ error: 'The input must be { authorizationId }.' }
+	)
+	.strict();
+
+export interface AuthorizeResponse {
+	authorizationId: string;
+	decision: 'approved' | 'declined' | 'pending_approval';
+	reasons: { code: string; message: string; resetsAt?: string }[];
+	expiresAt: string | null;
+	approvalId?: string;
+}
+
+export interface AuthorizationView {
+	authorizationId: string;
+	status: 'held' | 'captured' | 'voided' | 'expired' | 'declined' | 'pending_approval';
+	decision: AuthorizeResponse['decision'];
+	reasons: AuthorizeResponse['reasons'];
+	expiresAt: string | null;
+}

@@ -1,0 +1,67 @@
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { limitInput } from '$lib/schemas/limits';
+import * as budgets from '../policy/budgets';
+import * as limits from '../policy/limits';
+import { authedProcedure, router } from './init';
+
+const limitId = z.string().min(1).max(64);
+
+async function asTrpc<T>(work: () => Promise<T>): Promise<T> {
+	try {
+		return await work();
+	} catch (error) {
+		if (error instanceof budgets.BudgetError)
+			throw new TRPCError({ code: error.code, message: error.message });
+		throw error;
+	}
+}
+
+export const budgetsRouter = router({
+	list: authedProcedure.query(async ({ ctx }) => {
+		const now = Date.now();
+		const rows = await limits.list(ctx.database.db, ctx.user.id, now);
+		return rows.map((l) => ({
+			id: l.id,
+			appliesTo: l.applies_to,
+			metric: l.metric,
+			period: l.period,
+			amount: l.amount,
+			currency: l.currency,
+			creatorId: l.creator_id,
+			action: l.action,
+			setBy: l.set_by,
+			effectiveAt: new Date(l.effective_at).toISOString(),
+			endsAt: l.ends_at === null ? null : new Date(l.ends_at).toISOString()
+		}));
+	}),
+	set: authedProcedure.input(limitInput).mutation(async ({ ctx, input }) => {
+		const limit = await budgets.add(ctx.database.db, ctx.user, input, Date.now());
+		return { limitId: limit.id };
+	}),
+	change: authedProcedure
+		.input(z.object({ limitId, limit: limitInput }))
+		.mutation(({ ctx, input }) =>
+			asTrpc(async () => {
+				const { limit, effectiveAt } = await budgets.change(
+					ctx.database.db,
+					ctx.user,
+					input.limitId,
+					input.limit,
+					Date.now()
+				);
+				return { limitId: limit.id, effectiveAt: new Date(effectiveAt).toISOString() };
+			})
+		),
+	remove: authedProcedure.input(z.object({ limitId })).mutation(({ ctx, input }) =>
+		asTrpc(async () => {
+			const { endsAt } = await budgets.remove(
+				ctx.database.db,
+				ctx.user.id,
+				input.limitId,
+				Date.now()
+			);
+			return { endsAt: new Date(endsAt).toISOString() };
+		})
+	)
+});
