@@ -1,12 +1,12 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
-import { appDatabase, startSweeper, startUp } from '$lib/server/app';
+import { appDatabase, runInBackground, startUp } from '$lib/server/app';
 import * as sessions from '$lib/server/auth/sessions';
 import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/cookie';
 import { declaredTooLarge, tooLarge } from '$lib/server/body-limit';
 
 export const init: ServerInit = async () => {
 	await startUp();
-	startSweeper();
+	runInBackground();
 };
 
 export const handle: Handle = async ({ event, resolve }) => {

@@ -12,13 +12,23 @@ export function minorDigits(currency: string): number {
 	return digits;
 }
 
+// Constructing an Intl.NumberFormat costs far more than formatting with one.
+const formats = new Map<string, Intl.NumberFormat>();
+
+function numberFormat(locale: string | undefined, currency?: string): Intl.NumberFormat {
+	const key = `${locale ?? ''}|${currency ?? ''}`;
+	let format = formats.get(key);
+	if (!format) {
+		format = new Intl.NumberFormat(locale, currency ? { style: 'currency', currency } : {});
+		formats.set(key, format);
+	}
+	return format;
+}
+
 export function formatMoney(amountMinor: number, currency: string, locale?: string): string {
-	const digits = minorDigits(currency);
-	return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(
-		amountMinor / 10 ** digits
-	);
+	return numberFormat(locale, currency).format(amountMinor / 10 ** minorDigits(currency));
 }
 
 export function formatCoins(coins: number, locale?: string): string {
-	return new Intl.NumberFormat(locale).format(coins);
+	return numberFormat(locale).format(coins);
 }

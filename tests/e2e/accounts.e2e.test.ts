@@ -6,7 +6,8 @@ import { chromiumPath } from '../support/environment';
 import { startServer, type RunningServer } from '../support/server';
 
 // Skipping here is announced once by the global setup, and turned into a failure by REQUIRE_E2E=1.
-describe.runIf(chromiumPath)('accounts in the browser', () => {
+// Browser steps are slow on a loaded 2-core machine: generous time, same assertions.
+describe.runIf(chromiumPath)('accounts in the browser', { timeout: 90_000 }, () => {
 	let database: TestDatabase;
 	let server: RunningServer;
 	let browser: Browser;

@@ -44,7 +44,14 @@ export const authorizeInput = z
 				.default('app'),
 			paymentMethod: id('paymentMethod').optional()
 		},
-		{ error: 'The input must be a JSON object.' }
+		{
+			// One message for every issue of the object itself would answer a misspelt field
+			// ("creatorID") with "must be a JSON object"; name the unknown fields instead.
+			error: (issue) =>
+				issue.code === 'unrecognized_keys'
+					? `Unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}.`
+					: 'The input must be a JSON object.'
+		}
 	)
 	.strict()
 	.superRefine((input, ctx) => {

@@ -3,6 +3,7 @@ import { migrateToLatest } from './db/migrate';
 import * as demo from './demo/seed';
 import * as accounts from './accounts';
 import * as holds from './ledger/holds';
+import * as shopKey from './shop/key';
 
 // One database per server process, opened on first use and prepared once at start.
 let database: Database | undefined;
@@ -21,14 +22,27 @@ export async function startUp(log: (line: string) => void = console.log): Promis
 		log('Seeded the demo household.');
 	}
 	if (await demo.isPresent(db)) log(demo.describeLogins());
+	// Each process makes its own key for the shop pages (shop/key.ts) and forgets it on exit;
+	// revoke those of processes gone for a day, so that restarts leave no pile of live keys.
+	const revoked = await shopKey.revokeStale(db);
+	if (revoked) log(`Revoked ${revoked} unused built-in shop API key(s).`);
 }
 
 const SWEEP_EVERY = 30_000;
 
-/** Releases expired holds in the background; each is also expired when its account is next read. */
-export function startSweeper(): void {
+/**
+ * Releases expired holds in the background (each is also expired when its account is next
+ * checked), and closes the database when adapter-node shuts down, so an idle PostgreSQL pool
+ * does not keep a stopping server alive.
+ */
+export function runInBackground(): void {
 	const timer = setInterval(() => {
 		holds.sweep(appDatabase()).catch((error) => console.error('hold sweep failed:', error));
 	}, SWEEP_EVERY);
 	timer.unref();
+	process.once('sveltekit:shutdown', () => {
+		clearInterval(timer);
+		void database?.close();
+		database = undefined;
+	});
 }

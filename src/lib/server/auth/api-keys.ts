@@ -83,14 +83,19 @@ export function list(db: Kysely<DB>, ownerId?: string): Promise<ApiKeySummary[]>
 	return query.execute();
 }
 
-/** Revokes a key; false when there is no such key. Revoking twice keeps the first time. */
-export async function revoke(db: Kysely<DB>, id: string, now = Date.now()): Promise<boolean> {
-	const found = await db
-		.selectFrom('api_keys')
-		.select('id')
-		.where('id', '=', id)
-		.executeTakeFirst();
-	if (!found) return false;
+/**
+ * Revokes a key (only one that `ownerId` owns, when given); false when there is no such key.
+ * Revoking twice keeps the first time.
+ */
+export async function revoke(
+	db: Kysely<DB>,
+	id: string,
+	ownerId?: string,
+	now = Date.now()
+): Promise<boolean> {
+	let lookup = db.selectFrom('api_keys').select('id').where('id', '=', id);
+	if (ownerId) lookup = lookup.where('account_id', '=', ownerId);
+	if (!(await lookup.executeTakeFirst())) return false;
 	await db
 		.updateTable('api_keys')
 		.set({ revoked_at: now })

@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema';
+import { withStatementCache } from './statement-cache';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -44,6 +45,8 @@ export function openDatabase(
 	// WAL with synchronous=NORMAL is durable against process crashes (the case the tests
 	// exercise); only a power cut can lose the last transactions.
 	sqlite.pragma('synchronous = NORMAL');
-	const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+	const db = new Kysely<DB>({
+		dialect: new SqliteDialect({ database: withStatementCache(sqlite) })
+	});
 	return { db, dialect: 'sqlite', close: () => db.destroy() };
 }

@@ -174,9 +174,9 @@ function describe(limit: LimitRule, code: ReasonCode, used: number, amount: numb
 	const what =
 		limit.appliesTo === 'recharge'
 			? limit.metric === 'money'
-				? 'spent on coins'
-				: 'bought'
-			: 'given in gifts';
+				? 'the money spent on coins'
+				: 'the coins bought'
+			: 'the coins given in gifts';
 	const target = limit.creatorId ? ' to this creator' : '';
 	const consequence =
 		limit.action === 'block'
@@ -190,15 +190,22 @@ function describe(limit: LimitRule, code: ReasonCode, used: number, amount: numb
 	return `This would take ${what}${target} ${periodWords[limit.period]} to ${format(used + amount)}, over the limit of ${format(limit.amount)}, ${consequence}.`;
 }
 
+const resetFormats = new Map<string, Intl.DateTimeFormat>();
+
 function formatReset(at: number, timeZone: string): string {
-	const text = new Intl.DateTimeFormat('en-GB', {
-		weekday: 'short',
-		day: 'numeric',
-		month: 'short',
-		year: 'numeric',
-		hour: '2-digit',
-		minute: '2-digit',
-		timeZone
-	}).format(at);
-	return `on ${text} (${timeZone})`;
+	// Building an Intl formatter costs far more than using one: keep one per zone.
+	let format = resetFormats.get(timeZone);
+	if (!format) {
+		format = new Intl.DateTimeFormat('en-GB', {
+			weekday: 'short',
+			day: 'numeric',
+			month: 'short',
+			year: 'numeric',
+			hour: '2-digit',
+			minute: '2-digit',
+			timeZone
+		});
+		resetFormats.set(timeZone, format);
+	}
+	return `on ${format.format(at)} (${timeZone})`;
 }

@@ -1,15 +1,35 @@
 import { fail } from '@sveltejs/kit';
+import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { appDatabase } from '$lib/server/app';
 import * as accounts from '$lib/server/accounts';
+import * as apiKeys from '$lib/server/auth/api-keys';
 import * as sessions from '$lib/server/auth/sessions';
 import { describeDevice } from '$lib/server/auth/device';
 import { invalid, readForm, unreadable } from '$lib/server/forms';
 import { changePassword } from '$lib/schemas/account';
 
+const keyName = z
+	.string()
+	.trim()
+	.min(1, { error: 'Give the key a name, such as "My recharge script".' })
+	.max(100, { error: 'Keep the name to 100 characters.' });
+
 export const load = (async ({ locals }) => {
-	const rows = await sessions.listActive(appDatabase().db, locals.user!.id);
+	const { db } = appDatabase();
+	const [rows, keys] = await Promise.all([
+		sessions.listActive(db, locals.user!.id),
+		apiKeys.list(db, locals.user!.id)
+	]);
 	return {
+		apiKeys: keys.map((k) => ({
+			id: k.id,
+			name: k.name,
+			prefix: k.key_prefix,
+			createdAt: k.created_at,
+			lastUsedAt: k.last_used_at,
+			revokedAt: k.revoked_at
+		})),
 		sessions: rows.map((s) => ({
 			id: s.id,
 			device: describeDevice(s.user_agent),
@@ -26,10 +46,18 @@ export const actions = {
 		const form = await readForm(request, ['sessionId']);
 		if (!form) return unreadable();
 		if (form.sessionId === locals.session?.id) {
-			return fail(400, { message: 'To end this session, log out instead.' });
+			return fail(400, {
+				section: 'sessions' as const,
+				message: 'To end this session, log out instead.'
+			});
 		}
 		const ended = await sessions.destroyOwned(appDatabase().db, locals.user!.id, form.sessionId!);
-		if (!ended) return fail(404, { message: 'That session has already ended.' });
+		if (!ended) {
+			return fail(404, {
+				section: 'sessions' as const,
+				message: 'That session has already ended.'
+			});
+		}
 		return { ok: true as const, message: 'Session ended. That device is logged out.' };
 	},
 	changePassword: async ({ request, locals }) => {
@@ -52,6 +80,41 @@ export const actions = {
 		return {
 			ok: true as const,
 			message: 'Password changed. Every other session has been logged out.'
+		};
+	},
+	createKey: async ({ request, locals }) => {
+		const form = await readForm(request, ['name']);
+		if (!form) return unreadable();
+		const name = keyName.safeParse(form.name);
+		if (!name.success) {
+			return fail(400, {
+				section: 'apiKeys' as const,
+				message: name.error.issues[0]!.message,
+				values: { name: form.name! }
+			});
+		}
+		// An owned key acts for this account only, never for another one.
+		const { key } = await apiKeys.create(appDatabase().db, name.data, {
+			ownerId: locals.user!.id
+		});
+		return { section: 'apiKeys' as const, created: { name: name.data, key } };
+	},
+	revokeKey: async ({ request, locals }) => {
+		const form = await readForm(request, ['keyId']);
+		if (!form) return unreadable();
+		const { db } = appDatabase();
+		// Looked up among the account's own keys for the name in the message; revoke checks the owner too.
+		const own = (await apiKeys.list(db, locals.user!.id)).find((k) => k.id === form.keyId);
+		if (!own) {
+			return fail(404, {
+				section: 'apiKeys' as const,
+				message: 'No such API key on your account.'
+			});
+		}
+		await apiKeys.revoke(db, own.id, locals.user!.id);
+		return {
+			section: 'apiKeys' as const,
+			revoked: `API key "${own.name}" revoked. Calls that use it are refused from now on.`
 		};
 	}
 } satisfies Actions;

@@ -6,8 +6,9 @@ import { MAX_BODY_BYTES, tooLarge } from '$lib/server/body-limit';
 
 const handler: RequestHandler = async (event) => {
 	let request = event.request;
-	if (request.method === 'POST') {
-		// The hook refused declared lengths over the limit; a chunked body is counted here.
+	if (request.method === 'POST' && !request.headers.has('content-length')) {
+		// The hook refused declared lengths over the limit (and adapter-node holds a body to its
+		// declared length); a chunked body has none, so it is read and counted here.
 		const body = await request.arrayBuffer();
 		if (body.byteLength > MAX_BODY_BYTES) return tooLarge(true);
 		request = new Request(request.url, { method: 'POST', headers: request.headers, body });

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { asText, describe as describeLimit } from './limit-words';
+
+const base = {
+	applies_to: 'recharge' as const,
+	metric: 'coins' as const,
+	period: 'month' as const,
+	amount: 5000,
+	currency: null,
+	action: 'block' as const,
+	creator_id: null
+};
+
+describe('limit words', () => {
+	it('says a coin budget plainly', () => {
+		expect(asText(describeLimit(base, null))).toBe('At most 5,000 coins bought per month — block');
+	});
+
+	it('says a money budget in its currency', () => {
+		const limit = {
+			...base,
+			metric: 'money' as const,
+			amount: 4999,
+			currency: 'USD',
+			period: 'week' as const
+		};
+		expect(asText(describeLimit(limit, null))).toBe(
+			'At most $49.99 spent on coins per week — block'
+		);
+	});
+
+	it('names the creator of a gift limit as its own part, for a link', () => {
+		const creator = { name: 'Luna Beats', handle: 'lunabeats' };
+		const parts = describeLimit(
+			{ ...base, applies_to: 'gift', amount: 300, action: 'approval', creator_id: 'c1' },
+			creator
+		);
+		expect(parts).toContainEqual({ creator });
+		expect(asText(parts)).toBe(
+			'At most 300 coins given in gifts to Luna Beats per month — ask a guardian'
+		);
+	});
+
+	it('says a zero limit as "no …"', () => {
+		const creator = { name: 'Kai', handle: null };
+		expect(
+			asText(describeLimit({ ...base, applies_to: 'gift', amount: 0, creator_id: 'c' }, creator))
+		).toBe('No gifts to Kai — block');
+		expect(
+			asText(describeLimit({ ...base, amount: 0, period: 'day' as const, action: 'warn' }, null))
+		).toBe('No coins bought — warn only');
+		expect(asText(describeLimit({ ...base, amount: 1, period: 'purchase' as const }, null))).toBe(
+			'At most 1 coin bought in one purchase — block'
+		);
+	});
+});

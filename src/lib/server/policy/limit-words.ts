@@ -1,0 +1,58 @@
+import { formatCoins, formatMoney } from '$lib/money';
+import type { Limit } from '../db/schema';
+
+// A limit in plain words: "At most 5,000 coins bought per month — block".
+
+export interface CreatorRef {
+	name: string;
+	handle: string | null;
+}
+
+/** Text, with the creator (when there is one) as its own part so the page can link it. */
+export type Part = string | { creator: CreatorRef };
+
+type Described = Pick<
+	Limit,
+	'applies_to' | 'metric' | 'period' | 'amount' | 'currency' | 'action' | 'creator_id'
+>;
+
+const per: Record<Limit['period'], string> = {
+	purchase: 'in one purchase',
+	day: 'per day',
+	week: 'per week',
+	month: 'per month'
+};
+
+export const ACTION_WORDS: Record<Limit['action'], string> = {
+	block: 'block',
+	approval: 'ask a guardian',
+	warn: 'warn only'
+};
+
+function amountOf(limit: Described): string {
+	return limit.metric === 'money' && limit.currency
+		? formatMoney(limit.amount, limit.currency, 'en-US')
+		: `${formatCoins(limit.amount, 'en-US')} ${limit.amount === 1 ? 'coin' : 'coins'}`;
+}
+
+export function describe(limit: Described, creator: CreatorRef | null): Part[] {
+	const action = ` — ${ACTION_WORDS[limit.action]}`;
+	const target: Part[] = creator ? [' to ', { creator }] : [];
+	if (limit.applies_to === 'gift') {
+		if (limit.amount === 0) return ['No gifts', ...target, action];
+		return [
+			`At most ${amountOf(limit)} given in gifts`,
+			...target,
+			` ${per[limit.period]}${action}`
+		];
+	}
+	const what = limit.metric === 'money' ? 'spent on coins' : 'bought';
+	if (limit.amount === 0) {
+		return [limit.metric === 'money' ? 'Nothing spent on coins' : 'No coins bought', action];
+	}
+	return [`At most ${amountOf(limit)} ${what} ${per[limit.period]}${action}`];
+}
+
+export function asText(parts: readonly Part[]): string {
+	return parts.map((p) => (typeof p === 'string' ? p : p.creator.name)).join('');
+}

@@ -1,0 +1,138 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { formatCoins } from '$lib/money';
+import { appDatabase } from '../app';
+import type { SessionUser } from '../auth/sessions';
+import type { DB } from '../db/schema';
+import * as api from './api';
+import * as catalogue from './catalogue';
+import * as flow from './flow';
+import * as payment from './payment';
+
+// What the coin shop and the creator page do when someone presses the button.
+
+export interface ShopContext {
+	db: Kysely<DB>;
+	api: api.PurchaseApi;
+}
+
+/** The shop as a page request uses it: this app's database, its API over `event.fetch`. */
+export function inRequest(event: { url: URL; fetch: typeof fetch }): ShopContext {
+	const { db } = appDatabase();
+	return { db, api: api.overHttp(db, event) };
+}
+
+export type Item =
+	| { kind: 'recharge'; coins: number }
+	| { kind: 'gift'; coins: number; giftName: string; emoji: string; creatorName: string };
+
+export interface Outcome {
+	item: Item;
+	settlement: flow.Settlement;
+	/** The balance after the purchase, whatever its outcome. */
+	balance: number;
+}
+
+/** A purchase refused before asking Coinguard: a stale form, or not enough coins. */
+export interface Refusal {
+	message: string;
+	needsCoins?: boolean;
+}
+
+const formKey = z.uuid({ error: 'This form is out of date. Reload the page and try again.' });
+const id = (missing: string) =>
+	z.string().min(1, { error: missing }).max(64, { error: 'Reload the page and try again.' });
+
+export const buyForm = z.object({
+	idempotencyKey: formKey,
+	packId: id('Choose a coin pack.'),
+	paymentMethod: z.enum(payment.PAYMENT_METHOD_VALUES, { error: 'Choose a payment method.' }),
+	// A ticked checkbox sends "on"; an unticked one sends nothing (read as '').
+	simulateFailure: z.string().transform((value) => value !== '')
+});
+export type BuyForm = z.output<typeof buyForm>;
+
+export const giftForm = z.object({ idempotencyKey: formKey, giftId: id('Choose a gift.') });
+export type GiftForm = z.output<typeof giftForm>;
+
+export async function buyPack(
+	shop: ShopContext,
+	user: SessionUser,
+	form: BuyForm
+): Promise<Outcome | Refusal> {
+	// The price comes from the catalogue, never from the form.
+	const pack = await catalogue.pack(shop.db, form.packId, user.currency);
+	if (!pack) return { message: 'That coin pack is not on sale any more. Choose another one.' };
+	const price = { amount: pack.price_amount, currency: pack.currency };
+	const settlement = await flow.run(
+		shop.api,
+		{
+			idempotencyKey: form.idempotencyKey,
+			accountId: user.id,
+			kind: 'recharge',
+			coins: pack.coins,
+			price,
+			packageId: pack.id,
+			channel: 'web',
+			paymentMethod: form.paymentMethod
+		},
+		() =>
+			payment.charge({
+				...price,
+				method: form.paymentMethod,
+				idempotencyKey: form.idempotencyKey,
+				simulateFailure: form.simulateFailure
+			})
+	);
+	return {
+		item: { kind: 'recharge', coins: pack.coins },
+		settlement,
+		balance: await catalogue.balance(shop.db, user.id)
+	};
+}
+
+export async function sendGift(
+	shop: ShopContext,
+	user: SessionUser,
+	handle: string,
+	form: GiftForm
+): Promise<Outcome | Refusal> {
+	const [creator, gift, balance] = await Promise.all([
+		catalogue.creatorByHandle(shop.db, handle),
+		catalogue.gift(shop.db, form.giftId),
+		catalogue.balance(shop.db, user.id)
+	]);
+	if (!creator || !gift) return { message: 'That gift is not available. Reload the page.' };
+	// Checked here as well as on the page, which may be older than the balance.
+	if (balance < gift.coins) {
+		return {
+			message: `A ${gift.name} costs ${formatCoins(gift.coins, 'en-US')} coins and you have ${formatCoins(balance, 'en-US')}. Get more coins first.`,
+			needsCoins: true
+		};
+	}
+	const settlement = await flow.run(
+		shop.api,
+		{
+			// One page can send several different gifts; each gets its own key.
+			idempotencyKey: `${form.idempotencyKey}:${gift.id}`,
+			accountId: user.id,
+			kind: 'gift',
+			coins: gift.coins,
+			creatorId: creator.id,
+			packageId: gift.id,
+			channel: 'app'
+		},
+		null
+	);
+	return {
+		item: {
+			kind: 'gift',
+			coins: gift.coins,
+			giftName: gift.name,
+			emoji: gift.emoji,
+			creatorName: creator.display_name
+		},
+		settlement,
+		balance: await catalogue.balance(shop.db, user.id)
+	};
+}

@@ -1,0 +1,102 @@
+import type { AuthorizeInput, AuthorizeResponse } from '$lib/schemas/purchase';
+import { errorCode, type PurchaseApi } from './api';
+import type { PaymentResult } from './payment';
+
+// One purchase as a purchase flow runs it: ask Coinguard, pay only when approved, then turn
+// the hold into a ledger entry (capture) or release it (void). Fails closed: when Coinguard
+// cannot be asked, nothing is paid.
+
+export interface ReasonView {
+	message: string;
+	/** ISO time at which the limit starts a new period. */
+	resetsAt: string | null;
+}
+
+export type Settlement =
+	| { status: 'completed'; authorizationId: string; warnings: ReasonView[] }
+	| { status: 'declined'; reasons: ReasonView[] }
+	| { status: 'pending_approval'; expiresAt: string | null }
+	| { status: 'payment_failed'; holdReleased: boolean }
+	| { status: 'failed'; message: string };
+
+/** Charges the approved purchase; null for gifts, which are paid in coins already held. */
+export type Pay = (() => Promise<PaymentResult>) | null;
+
+/**
+ * The API's reason messages end by naming the reset time; the pages show `resetsAt` in the
+ * account's own date format instead, so that sentence is dropped rather than said twice.
+ */
+export function reasonView(reason: AuthorizeResponse['reasons'][number]): ReasonView {
+	const resetsAt = reason.resetsAt ?? null;
+	const message = resetsAt ? reason.message.replace(/\s*It resets on [^]*\.$/, '') : reason.message;
+	return { message, resetsAt };
+}
+
+async function ask(api: PurchaseApi, request: AuthorizeInput): Promise<AuthorizeResponse | string> {
+	try {
+		return await api.authorize(request);
+	} catch (error) {
+		if (errorCode(error) === 'CONFLICT') {
+			return 'This form was already used for a different purchase. Reload the page and try again.';
+		}
+		console.error('shop: purchase.authorize failed', error);
+		return 'Your limits could not be checked just now, so nothing was bought. Try again in a moment.';
+	}
+}
+
+export async function run(
+	api: PurchaseApi,
+	request: AuthorizeInput,
+	pay: Pay
+): Promise<Settlement> {
+	const answer = await ask(api, request);
+	if (typeof answer === 'string') return { status: 'failed', message: answer };
+	if (answer.decision === 'declined') {
+		return { status: 'declined', reasons: answer.reasons.map(reasonView) };
+	}
+	if (answer.decision === 'pending_approval') {
+		return { status: 'pending_approval', expiresAt: answer.expiresAt };
+	}
+
+	const id = answer.authorizationId;
+	const paid = pay ? await pay().catch((): PaymentResult => ({ ok: false, message: '' })) : null;
+	if (paid && !paid.ok) {
+		try {
+			await api.void(id);
+			return { status: 'payment_failed', holdReleased: true };
+		} catch (error) {
+			// The hold still lapses on its own when it expires.
+			console.error(`shop: purchase.void ${id} failed`, error);
+			return { status: 'payment_failed', holdReleased: false };
+		}
+	}
+	return settle(api, id, pay !== null, answer.reasons.map(reasonView));
+}
+
+async function settle(
+	api: PurchaseApi,
+	id: string,
+	charged: boolean,
+	warnings: ReasonView[]
+): Promise<Settlement> {
+	let error: unknown;
+	try {
+		await api.capture(id);
+		return { status: 'completed', authorizationId: id, warnings };
+	} catch (caught) {
+		error = caught;
+	}
+	// A resubmitted form replays the first answer; what happened to it then decides.
+	const status = await api.get(id).then(
+		(view) => view.status,
+		() => null
+	);
+	if (status === 'captured') return { status: 'completed', authorizationId: id, warnings };
+	console.error(`shop: purchase.capture ${id} failed (status ${status ?? 'unknown'})`, error);
+	return {
+		status: 'failed',
+		message: charged
+			? `The payment went through but the coins could not be credited. Keep this reference for support: ${id}.`
+			: `The gift could not be sent and no coins were taken. Try again (reference ${id}).`
+	};
+}

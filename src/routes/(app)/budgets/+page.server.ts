@@ -1,0 +1,27 @@
+import { fail } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { appDatabase } from '$lib/server/app';
+import { readForm, unreadable } from '$lib/server/forms';
+import * as budgetPage from '$lib/server/policy/budget-page';
+
+export const load = (async ({ locals }) => ({
+	limits: await budgetPage.list(appDatabase().db, locals.user!, Date.now())
+})) satisfies PageServerLoad;
+
+export const actions = {
+	add: async ({ request, locals }) => {
+		const form = await readForm(request, budgetPage.FIELDS);
+		if (!form) return unreadable();
+		const result = await budgetPage.add(appDatabase().db, locals.user!, form, Date.now());
+		if ('message' in result) return fail(400, { ...result, values: form });
+		return { added: true as const };
+	},
+	remove: async ({ request, locals }) => {
+		const form = await readForm(request, ['limitId']);
+		if (!form) return unreadable();
+		const now = Date.now();
+		const result = await budgetPage.remove(appDatabase().db, locals.user!, form.limitId!, now);
+		if ('message' in result) return fail(400, { message: result.message });
+		return { removed: { endsAt: result.endsAt, atOnce: result.endsAt <= now } };
+	}
+} satisfies Actions;
