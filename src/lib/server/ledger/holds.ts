@@ -88,14 +88,13 @@ export async function authorize(
 	now = Date.now()
 ): Promise<AuthorizeResponse> {
 	const fingerprint = fingerprintOf(input);
-	const previous = await findByKey(database.db, apiKey.id, input.idempotencyKey);
-	if (previous) return replay(previous, fingerprint);
 	if (apiKey.account_id && apiKey.account_id !== input.accountId) throw unknownAccount();
 
 	return writeTransaction(database, async (trx) => {
 		const account = await lockAccount(trx, database, input.accountId);
 		if (!account) throw unknownAccount();
-		// Looked up again under the lock: a concurrent request with this key may have just committed.
+		// Looked up under the lock, so a concurrent request with this key has either committed
+		// (and is replayed) or not started: never both deciding.
 		const raced = await findByKey(trx, apiKey.id, input.idempotencyKey);
 		if (raced) return replay(raced, fingerprint);
 

@@ -4,19 +4,33 @@ import { ZodError } from 'zod';
 import { appDatabase } from '../app';
 import * as apiKeys from '../auth/api-keys';
 import type { SessionUser } from '../auth/sessions';
+import type { ApiKeySummary } from '../auth/api-keys';
 import type { Database } from '../db';
 
 export interface Context {
 	database: Database;
 	user: SessionUser | null;
-	authorization: string | null;
+	/** Whether the request carries `Authorization: Bearer …` at all. */
+	hasBearer: boolean;
+	/** The request's API key, looked up once however many batched calls ask for it. */
+	apiKey(): Promise<ApiKeySummary | null>;
 }
 
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
 export function createContext(event: RequestEvent): Context {
+	const database = appDatabase();
+	const match = BEARER.exec(event.request.headers.get('authorization') ?? '');
+	let lookup: Promise<ApiKeySummary | null> | undefined;
 	return {
-		database: appDatabase(),
+		database,
 		user: event.locals.user,
-		authorization: event.request.headers.get('authorization')
+		hasBearer: match !== null,
+		apiKey: () => {
+			if (!match) return Promise.resolve(null);
+			lookup ??= apiKeys.authenticate(database.db, match[1]!);
+			return lookup;
+		}
 	};
 }
 
@@ -61,14 +75,13 @@ export const authedProcedure = t.procedure.use(({ ctx, next }) => {
 });
 
 export const apiKeyProcedure = t.procedure.use(async ({ ctx, next }) => {
-	const match = /^Bearer\s+(\S+)\s*$/i.exec(ctx.authorization ?? '');
-	if (!match) {
+	const apiKey = await ctx.apiKey();
+	if (apiKey === null && !ctx.hasBearer) {
 		throw new TRPCError({
 			code: 'UNAUTHORIZED',
 			message: 'Send an API key as "Authorization: Bearer <key>".'
 		});
 	}
-	const apiKey = await apiKeys.authenticate(ctx.database.db, match[1]!);
 	if (!apiKey)
 		throw new TRPCError({ code: 'UNAUTHORIZED', message: 'The API key is unknown or revoked.' });
 	return next({ ctx: { ...ctx, apiKey } });
