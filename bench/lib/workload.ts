@@ -1,17 +1,7 @@
 // The shape of the traffic: what a coin shop and a live-stream gift button send. Seeded, so
 // every run (and both dialects) sees the same sequence of requests.
 
-/** mulberry32: small, fast, good enough for picking test data. */
-export function rng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+import { seededRandom as rng } from '../../src/lib/random';
 
 function weighted<T>(items: readonly (readonly [T, number])[]): (r: number) => T {
 	const total = items.reduce((sum, [, w]) => sum + w, 0);

@@ -70,17 +70,8 @@ export async function callPurchase<P extends Procedure>(
 	};
 }
 
-/** A small seeded PRNG (mulberry32), so a failing random run can be repeated with its seed. */
-export function seededRandom(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+// Seeded, so a failing random run can be repeated with its seed.
+export { seededRandom } from '../../src/lib/random';
 
 /** An account of its own for one scenario, with a monthly `block` limit on recharge coins. */
 export async function accountWithMonthlyLimit(

@@ -1,4 +1,5 @@
 import * as totals from '../ledger/totals';
+import { seededRandom } from '../../random';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
@@ -38,23 +39,11 @@ const BATCH_ROWS = 200;
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness
 
-/** mulberry32: tiny and good enough for demo data; one 32-bit state, so streams are cheap. */
-function mulberry32(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-	};
-}
-
 class Random {
 	private readonly next: () => number;
 
 	constructor(seed: number) {
-		this.next = mulberry32(seed);
+		this.next = seededRandom(seed);
 	}
 
 	float(): number {
