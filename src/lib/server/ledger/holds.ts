@@ -289,13 +289,7 @@ async function settle(
 			await totals.move(trx, auth.account_id, auth, { held: -1, captured: 1 });
 			await writeLedgerEntry(trx, auth);
 		} else {
-			await totals.move(trx, auth.account_id, auth, { held: -1, captured: 0 });
-			await trx
-				.updateTable('approval_requests')
-				.set({ status: 'withdrawn', decided_at: now })
-				.where('authorization_id', '=', auth.id)
-				.where('status', '=', 'pending')
-				.execute();
+			await release(trx, auth, 'withdrawn', now);
 		}
 		return { ok: view({ ...auth, status: done, settled_at: now }, now) };
 	});
@@ -359,10 +353,20 @@ async function expire(trx: Kysely<DB>, auth: Authorization, now: number): Promis
 		.where('status', '=', auth.status)
 		.executeTakeFirst();
 	if (updated.numUpdatedRows === 0n) return;
+	await release(trx, auth, 'expired', now);
+}
+
+/** Takes a hold off the running totals and closes its approval request, if one is pending. */
+async function release(
+	trx: Kysely<DB>,
+	auth: Authorization,
+	approval: 'withdrawn' | 'expired',
+	now: number
+): Promise<void> {
 	await totals.move(trx, auth.account_id, auth, { held: -1, captured: 0 });
 	await trx
 		.updateTable('approval_requests')
-		.set({ status: 'expired', decided_at: now })
+		.set({ status: approval, decided_at: now })
 		.where('authorization_id', '=', auth.id)
 		.where('status', '=', 'pending')
 		.execute();
