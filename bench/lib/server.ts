@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort, waitUntilServing } from '../../tests/support/launch';
 import { buildCopy, root } from './paths';
 
 export interface RunningServer {
@@ -11,18 +11,6 @@ export interface RunningServer {
 	internalErrors(): number;
 	/** SIGTERM, then wait for the exit (adapter-node shuts down gracefully; a pg pool idles out). */
 	stop(timeoutMs?: number): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.unref();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-		});
-	});
 }
 
 /** Starts the production server (`node [flags] bench/.work/build`) on a free loopback port. */
@@ -55,21 +43,7 @@ export async function startServer(
 	child.stderr!.on('data', keep);
 	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
-	const deadline = Date.now() + 60_000;
-	for (;;) {
-		if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
-		try {
-			const response = await fetch(`${origin}/api/trpc/health.ping`);
-			if (response.ok) break;
-		} catch {
-			// not listening yet
-		}
-		if (Date.now() > deadline) {
-			child.kill('SIGKILL');
-			throw new Error(`server did not start within 60 s:\n${output}`);
-		}
-		await new Promise((resolve) => setTimeout(resolve, 100));
-	}
+	await waitUntilServing(child, origin, () => output);
 	return {
 		origin,
 		pid: child.pid!,

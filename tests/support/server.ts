@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { inject } from 'vitest';
+import { freePort, waitUntilServing } from './launch';
 
 const root = new URL('../../', import.meta.url).pathname;
 const marker = `${root}build/.test-run`;
@@ -34,18 +34,6 @@ export async function ensureBuilt(): Promise<void> {
 	}
 }
 
-export function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.unref();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-		});
-	});
-}
-
 export interface RunningServer {
 	origin: string;
 	process: ChildProcess;
@@ -76,21 +64,7 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
 	child.stderr!.on('data', (chunk) => (output += chunk));
 	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
-	const deadline = Date.now() + 60_000;
-	for (;;) {
-		if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
-		try {
-			const response = await fetch(`${origin}/api/trpc/health.ping`);
-			if (response.ok) break;
-		} catch {
-			// not listening yet
-		}
-		if (Date.now() > deadline) {
-			child.kill('SIGKILL');
-			throw new Error(`server did not start within 60 s:\n${output}`);
-		}
-		await new Promise((resolve) => setTimeout(resolve, 100));
-	}
+	await waitUntilServing(child, origin, () => output);
 	return {
 		origin,
 		process: child,
