@@ -55,6 +55,14 @@ export type BuyForm = z.output<typeof buyForm>;
 export const giftForm = z.object({ idempotencyKey: formKey, giftId: id('Choose a gift.') });
 export type GiftForm = z.output<typeof giftForm>;
 
+/**
+ * Every account's purchases go through the one built-in key, and idempotency keys are scoped
+ * to the API key: prefix the form's key with the account, so accounts never share one.
+ */
+function keyFor(user: SessionUser, formKey: string): string {
+	return `${user.id}:${formKey}`;
+}
+
 export async function buyPack(
 	shop: ShopContext,
 	user: SessionUser,
@@ -67,7 +75,7 @@ export async function buyPack(
 	const settlement = await flow.run(
 		shop.api,
 		{
-			idempotencyKey: form.idempotencyKey,
+			idempotencyKey: keyFor(user, form.idempotencyKey),
 			accountId: user.id,
 			kind: 'recharge',
 			coins: pack.coins,
@@ -114,7 +122,7 @@ export async function sendGift(
 		shop.api,
 		{
 			// One page can send several different gifts; each gets its own key.
-			idempotencyKey: `${form.idempotencyKey}:${gift.id}`,
+			idempotencyKey: keyFor(user, `${form.idempotencyKey}:${gift.id}`),
 			accountId: user.id,
 			kind: 'gift',
 			coins: gift.coins,
