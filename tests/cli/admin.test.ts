@@ -40,6 +40,18 @@ describeEachDatabase('admin CLI', (ctx) => {
 		});
 	});
 
+	const monthlyCoins = (account: string) => [
+		'set-limit',
+		'--account',
+		account,
+		'--applies-to',
+		'recharge',
+		'--metric',
+		'coins',
+		'--period',
+		'month'
+	];
+
 	it.each([
 		[['create-user', '--password', 'cli passphrase'], '--email is required'],
 		[
@@ -67,7 +79,26 @@ describeEachDatabase('admin CLI', (ctx) => {
 			"Unknown option '--bogus'"
 		],
 		[['make-coffee'], 'unknown command "make-coffee"'],
-		[['revoke-api-key', '--id', 'key_nope'], 'no API key with id key_nope']
+		[['revoke-api-key', '--id', 'key_nope'], 'no API key with id key_nope'],
+		[[...monthlyCoins('acct_x'), '--amount=-5'], 'amount: amount must not be negative.'],
+		[[...monthlyCoins('acct_x'), '--amount', '1.5'], 'amount: amount must be a whole number'],
+		[[...monthlyCoins('acct_nope'), '--amount', '5000'], 'no account with id acct_nope'],
+		[
+			[
+				'set-limit',
+				'--account',
+				'acct_x',
+				'--applies-to',
+				'gift',
+				'--metric',
+				'money',
+				'--period',
+				'day',
+				'--amount',
+				'100'
+			],
+			'metric: Gifts are paid in coins'
+		]
 	])('refuses %j with exit code 2 and a message', async (args, message) => {
 		const result = await runCli('admin', args, ctx.url);
 		expect(result.code).toBe(2);
