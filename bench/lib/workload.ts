@@ -2,6 +2,7 @@
 // every run (and both dialects) sees the same sequence of requests.
 
 import { seededRandom as rng } from '../../src/lib/random';
+import type { Channel, PurchaseKind } from '../../src/lib/schemas/purchase';
 
 function weighted<T>(items: readonly (readonly [T, number])[]): (r: number) => T {
 	const total = items.reduce((sum, [, w]) => sum + w, 0);
@@ -38,7 +39,7 @@ const pickGiftCoins = weighted<number>([
 	[520, 4],
 	[1314, 2]
 ]);
-const pickChannel = weighted<'app' | 'web' | 'third_party'>([
+const pickChannel = weighted<Exclude<Channel, 'gift_card'>>([
 	['app', 70],
 	['web', 25],
 	['third_party', 5]
@@ -77,12 +78,12 @@ export interface BenchAccount {
 export interface AuthorizeBody {
 	idempotencyKey: string;
 	accountId: string;
-	kind: 'recharge' | 'gift';
+	kind: PurchaseKind;
 	coins: number;
 	price?: { amount: number; currency: string };
 	creatorId?: string;
 	packageId?: string;
-	channel: 'app' | 'web' | 'third_party';
+	channel: Exclude<Channel, 'gift_card'>;
 	paymentMethod?: string;
 }
 
@@ -128,7 +129,7 @@ export function requestStream(
 
 /** One imported ledger entry of history (what a capture would have written). */
 export interface HistoryEntry {
-	kind: 'recharge' | 'gift';
+	kind: PurchaseKind;
 	coins: number; // unsigned here; signed when written
 	price_amount: number | null;
 	currency: string | null;

@@ -6,6 +6,7 @@ import type { Database } from '../../src/lib/server/db';
 import { signUp } from '../../src/lib/schemas/account';
 import { limitInput, type LimitInput } from '../../src/lib/schemas/limits';
 import * as limits from '../../src/lib/server/policy/limits';
+import * as family from '../../src/lib/server/family';
 import { runCommand, UsageError } from './run';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -64,11 +65,18 @@ const createUser: Command<z.infer<typeof signUp> & { isMinor: boolean }> = {
 	}
 };
 
-const createApiKey: Command<string> = {
-	options: { name: { type: 'string' } },
-	parse: (values) => check(z.string().trim().min(1).max(100), required(values, 'name')),
-	async run({ db }, name) {
-		const { id, key } = await apiKeys.create(db, name);
+const createApiKey: Command<{ name: string; accountId: string | null }> = {
+	options: { name: { type: 'string' }, account: { type: 'string' } },
+	parse: (values) => ({
+		name: check(z.string().trim().min(1).max(100), required(values, 'name')),
+		// With --account, a personal key: read-only, for that account's own reports.
+		accountId: values.account === undefined ? null : required(values, 'account')
+	}),
+	async run({ db }, { name, accountId }) {
+		if (accountId !== null && !(await accounts.get(db, accountId))) {
+			throw new UsageError(`no account with id ${accountId}`);
+		}
+		const { id, key } = await apiKeys.create(db, name, { ownerId: accountId });
 		return { apiKeyId: id, apiKey: key };
 	}
 };
@@ -85,6 +93,8 @@ const listApiKeys: Command<null> = {
 				id: k.id,
 				name: k.name,
 				prefix: k.key_prefix,
+				kind: apiKeys.isOperator(k) ? 'operator' : 'personal',
+				accountId: k.account_id,
 				scopes: k.scopes.split(' '),
 				createdAt: iso(k.created_at),
 				lastUsedAt: iso(k.last_used_at),
@@ -145,13 +155,30 @@ const setLimit: Command<LimitInput & { accountId: string }> = {
 	}
 };
 
+const addToFamily: Command<{ guardianId: string; minorId: string }> = {
+	options: { guardian: { type: 'string' }, minor: { type: 'string' } },
+	parse: (values) => ({
+		guardianId: required(values, 'guardian'),
+		minorId: required(values, 'minor')
+	}),
+	async run({ db }, { guardianId, minorId }) {
+		try {
+			return { familyId: await family.link(db, guardianId, minorId) };
+		} catch (error) {
+			if (error instanceof family.FamilyError) throw new UsageError(error.message);
+			throw error;
+		}
+	}
+};
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const commands: Record<string, Command<any>> = {
 	'create-user': createUser,
 	'create-api-key': createApiKey,
 	'list-api-keys': listApiKeys,
 	'revoke-api-key': revokeApiKey,
-	'set-limit': setLimit
+	'set-limit': setLimit,
+	'add-to-family': addToFamily
 };
 
 const usage = `usage: npm run admin -- <command> [--option value …]\ncommands: ${Object.keys(commands).join(', ')}`;

@@ -1,4 +1,5 @@
-import { openDatabase, type Database } from '../../src/lib/server/db';
+import { configuredUrl, openDatabase, type Database } from '../../src/lib/server/db';
+import * as access from '../../src/lib/server/db/access';
 import { migrateToLatest } from '../../src/lib/server/db/migrate';
 
 /** A command-line failure the operator can fix: printed without a stack, exit code 2. */
@@ -29,7 +30,11 @@ export async function runCommand<T>(
 		const result = await command(database, input);
 		if (result !== undefined) process.stdout.write(JSON.stringify(result) + '\n');
 	} catch (error) {
-		process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+		// A database that cannot be reached or written gets the server's start-up line, naming it.
+		const message =
+			access.describeFailure(error, configuredUrl()) ??
+			(error instanceof Error ? error.message : String(error));
+		process.stderr.write(`error: ${message}\n`);
 		process.exitCode = isUsageError(error) ? 2 : 1;
 	} finally {
 		await database?.close();

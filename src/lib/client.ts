@@ -1,5 +1,6 @@
 import { createTRPCClient, httpBatchLink, httpLink } from '@trpc/client';
 import type { AppRouter } from './server/trpc/router';
+import { MAX_BATCH_CALLS } from './schemas/common';
 
 export type { AuthorizeInput, AuthorizeResponse, AuthorizationView } from './schemas/purchase';
 
@@ -19,11 +20,14 @@ export interface ClientOptions {
  * Plain JSON over HTTP (no transformer), so this is a convenience, not a requirement.
  */
 export function createCoinguardClient(url: string, apiKey: string, options: ClientOptions = {}) {
-	const link = (options.batch ? httpBatchLink : httpLink)({
+	const common = {
 		url: new URL('/api/trpc', url).toString(),
 		headers: () => ({ authorization: `Bearer ${apiKey}` }),
 		...(options.fetch ? { fetch: options.fetch } : {})
-	});
+	};
+	const link = options.batch
+		? httpBatchLink({ ...common, maxItems: MAX_BATCH_CALLS })
+		: httpLink(common);
 	return createTRPCClient<AppRouter>({ links: [link] });
 }
 

@@ -84,6 +84,10 @@ describeEachDatabase('admin CLI', (ctx) => {
 		[[...monthlyCoins('acct_x'), '--amount', '1.5'], 'amount: amount must be a whole number'],
 		[[...monthlyCoins('acct_nope'), '--amount', '5000'], 'no account with id acct_nope'],
 		[
+			['create-api-key', '--name', 'mine', '--account', 'acct_nope'],
+			'no account with id acct_nope'
+		],
+		[
 			[
 				'set-limit',
 				'--account',
@@ -125,6 +129,141 @@ describeEachDatabase('admin CLI', (ctx) => {
 		expect(revoked.json).toEqual({ revoked: keys[0]!.id });
 		const after = await runCli('admin', ['list-api-keys'], ctx.url);
 		expect((after.json!.apiKeys as { revokedAt: string | null }[])[0]!.revokedAt).not.toBeNull();
+	});
+
+	it('creates a personal read-only key with --account, and lists each key with its kind', async () => {
+		const user = await runCli(
+			'admin',
+			['create-user', '--email', 'keyholder@example.com', '--password', 'cli passphrase'],
+			ctx.url
+		);
+		const accountId = user.json!.accountId as string;
+		const personal = await runCli(
+			'admin',
+			['create-api-key', '--name', 'my reports', '--account', accountId],
+			ctx.url
+		);
+		expect(personal.code, personal.stderr).toBe(0);
+		expect(personal.json!.apiKey).toMatch(/^cg_/);
+		const operator = await runCli('admin', ['create-api-key', '--name', 'gift button'], ctx.url);
+
+		const listed = await runCli('admin', ['list-api-keys'], ctx.url);
+		const keys = listed.json!.apiKeys as { id: string }[];
+		expect(keys.find((k) => k.id === personal.json!.apiKeyId)).toMatchObject({
+			name: 'my reports',
+			kind: 'personal',
+			accountId,
+			scopes: ['read']
+		});
+		expect(keys.find((k) => k.id === operator.json!.apiKeyId)).toMatchObject({
+			name: 'gift button',
+			kind: 'operator',
+			accountId: null,
+			scopes: ['purchase']
+		});
+	});
+});
+
+describeEachDatabase('admin CLI add-to-family', (ctx) => {
+	const user = async (email: string, minor = false) => {
+		const args = ['create-user', '--email', email, '--password', 'cli passphrase'];
+		const result = await runCli('admin', minor ? [...args, '--minor'] : args, ctx.url);
+		return result.json!.accountId as string;
+	};
+	const addToFamily = (guardian: string, minor: string) =>
+		runCli('admin', ['add-to-family', '--guardian', guardian, '--minor', minor], ctx.url);
+
+	it('puts a guardian and a minor in one family; a second guardian joins the same family', async () => {
+		const [first, second, child] = await Promise.all([
+			user('g1@example.com'),
+			user('g2@example.com'),
+			user('kid@example.com', true)
+		]);
+		const made = await addToFamily(first, child);
+		expect(made.code, made.stderr).toBe(0);
+		expect(made.stdout.trim().split('\n')).toHaveLength(1);
+		const familyId = made.json!.familyId as string;
+		expect(familyId).toMatch(/^fam_/);
+
+		expect((await addToFamily(first, child)).json).toEqual({ familyId });
+		expect((await addToFamily(second, child)).json).toEqual({ familyId });
+
+		const members = await ctx.database.db
+			.selectFrom('family_members')
+			.select(['account_id', 'role'])
+			.where('family_id', '=', familyId)
+			.orderBy('account_id')
+			.execute();
+		expect(members).toEqual(
+			[
+				{ account_id: first, role: 'guardian' },
+				{ account_id: second, role: 'guardian' },
+				{ account_id: child, role: 'minor' }
+			].sort((a, b) => a.account_id.localeCompare(b.account_id))
+		);
+		const log = await ctx.database.db
+			.selectFrom('audit_log')
+			.select(['action', 'actor_id', 'subject_id'])
+			.where('family_id', '=', familyId)
+			.execute();
+		expect(log.filter((e) => e.action === 'member.added')).toHaveLength(3);
+		expect(log.every((e) => e.actor_id === null)).toBe(true);
+	});
+
+	it('refuses bad ids with exit code 2 and a message, and changes nothing', async () => {
+		const [adult, other, child, otherChild] = await Promise.all([
+			user('adult@example.com'),
+			user('other@example.com'),
+			user('child@example.com', true),
+			user('child2@example.com', true)
+		]);
+		await addToFamily(other, otherChild);
+		const cases: [string[], string][] = [
+			[['add-to-family', '--guardian', adult], '--minor is required'],
+			[
+				['add-to-family', '--guardian', 'acct_nope', '--minor', child],
+				'no account with id acct_nope'
+			],
+			[
+				['add-to-family', '--guardian', adult, '--minor', 'acct_nope'],
+				'no account with id acct_nope'
+			],
+			[['add-to-family', '--guardian', adult, '--minor', other], 'is not a minor'],
+			[['add-to-family', '--guardian', child, '--minor', child], 'cannot be a guardian']
+		];
+		for (const [args, message] of cases) {
+			const result = await runCli('admin', args, ctx.url);
+			expect(result.code, args.join(' ')).toBe(2);
+			expect(result.stdout).toBe('');
+			expect(result.stderr).toContain(message);
+		}
+		const before = await ctx.database.db
+			.selectFrom('family_members')
+			.selectAll()
+			.where('account_id', 'in', [adult, other, child, otherChild])
+			.execute();
+		expect(before.map((m) => m.account_id).sort()).toEqual([other, otherChild].sort());
+
+		// A guardian and a minor each in a family of their own cannot be put together.
+		const sibling = await user('sibling@example.com', true);
+		await addToFamily(adult, sibling);
+		const clash = await addToFamily(adult, otherChild);
+		expect(clash.code).toBe(2);
+		expect(clash.stderr).toContain('are in different families');
+		const member = await ctx.database.db
+			.selectFrom('family_members')
+			.select('family_id')
+			.where('account_id', '=', otherChild)
+			.executeTakeFirstOrThrow();
+		expect(member.family_id).not.toBe(
+			(
+				await ctx.database.db
+					.selectFrom('family_members')
+					.select('family_id')
+					.where('account_id', '=', adult)
+					.executeTakeFirstOrThrow()
+			).family_id
+		);
 	});
 });
 

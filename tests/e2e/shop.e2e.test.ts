@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser, logIn } from '../support/browser';
 import { runCli } from '../support/cli';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { chromiumPath } from '../support/environment';
@@ -32,6 +32,7 @@ describe.runIf(chromiumPath)('the coin shop and gifts in the browser', { timeout
 			.insertInto('gifts')
 			.values([
 				{ id: 'gift_rose', name: 'Rose', coins: 1, emoji: '🌹' },
+				{ id: 'gift_doughnut', name: 'Doughnut', coins: 30, emoji: '🍩' },
 				{ id: 'gift_galaxy', name: 'Galaxy', coins: 1000, emoji: '🌌' }
 			])
 			.execute();
@@ -76,11 +77,7 @@ describe.runIf(chromiumPath)('the coin shop and gifts in the browser', { timeout
 		const page = await context.newPage();
 		// A missing element fails with the locator that is missing, before the test's own timeout.
 		page.setDefaultTimeout(25_000);
-		await page.goto(`${server.origin}/login`);
-		await page.getByLabel('E-mail').fill(email);
-		await page.getByLabel('Password').fill(PASSWORD);
-		await page.getByRole('button', { name: 'Log in' }).click();
-		await page.getByRole('heading', { name: 'Overview' }).waitFor();
+		await logIn(page, server.origin, email, PASSWORD);
 		return page;
 	}
 
@@ -193,6 +190,56 @@ describe.runIf(chromiumPath)('the coin shop and gifts in the browser', { timeout
 		await page.context().close();
 	});
 
+	it('declines a gift the coins left after gifts on hold cannot cover, and links to more coins', async () => {
+		const page = await loggedIn();
+		await page.goto(`${server.origin}/shop`);
+		await buy(page, /^65 coins/);
+		await page.getByRole('status').getByText('Your balance is now 65 coins.').waitFor();
+
+		// Another device's gift of 50 coins is on hold, not yet captured.
+		const { db } = await database.open();
+		const account = await db
+			.selectFrom('accounts')
+			.select('id')
+			.where('email', '=', `shopper${users}@example.com`)
+			.executeTakeFirstOrThrow();
+		const key = await runCli('admin', ['create-api-key', '--name', 'gift button'], database.url);
+		expect(key.code, key.stderr).toBe(0);
+		const held = await fetch(`${server.origin}/api/trpc/purchase.authorize`, {
+			method: 'POST',
+			headers: {
+				authorization: `Bearer ${key.json!.apiKey}`,
+				'content-type': 'application/json'
+			},
+			body: JSON.stringify({
+				idempotencyKey: 'other-device',
+				accountId: account.id,
+				kind: 'gift',
+				coins: 50,
+				creatorId: 'creator_luna'
+			})
+		});
+		expect(
+			((await held.json()) as { result: { data: { decision: string } } }).result.data
+		).toMatchObject({
+			decision: 'approved'
+		});
+
+		await page.goto(`${server.origin}/live/lunabeats`);
+		await page.getByRole('button', { name: 'Send Doughnut (30 coins)' }).click();
+		const alert = page.getByRole('alert');
+		await alert.getByText('Not sent: not enough coins.').waitFor();
+		await alert
+			.getByText(
+				'This gift needs 30 coins and 15 are available (65 in the balance, 50 on hold for other gifts).'
+			)
+			.waitFor();
+		await alert.getByRole('link', { name: 'Get more coins' }).click();
+		await page.getByRole('heading', { name: 'Get coins' }).waitFor();
+		expect(await balance(page)).toBe('65');
+		await page.context().close();
+	});
+
 	it('buys, gifts and sets a budget without JavaScript, through the built-in key', async () => {
 		const page = await loggedIn({ javaScriptEnabled: false });
 		await page.goto(`${server.origin}/shop`);
@@ -236,6 +283,9 @@ describe.runIf(chromiumPath)('the coin shop and gifts in the browser', { timeout
 	it('creates an API key on Settings, shows it once, and revokes it', async () => {
 		const page = await loggedIn();
 		await page.goto(`${server.origin}/settings`);
+		await page
+			.getByText("read this account's own reports through Coinguard's API, and nothing else")
+			.waitFor();
 		await page.getByLabel('Name', { exact: true }).fill('My recharge script');
 		await page.getByRole('button', { name: 'Create key' }).click();
 		const shown = page.getByLabel('Your new API key');

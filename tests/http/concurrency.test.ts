@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { AuthorizeResponse } from '$lib/schemas/purchase';
+import type { AuthorizeInput, AuthorizeResponse } from '$lib/schemas/purchase';
 import * as apiKeys from '../../src/lib/server/auth/api-keys';
 import * as totals from '../../src/lib/server/ledger/totals';
 import { describeEachDatabase } from '../support/each-database';
@@ -33,7 +33,7 @@ describeEachDatabase('purchase.authorize under concurrency, two servers', (ctx) 
 	});
 
 	/** Fires every request at once, alternating between the two servers. */
-	function fireAll(inputs: ReturnType<typeof recharge>[]): Promise<ApiCall<AuthorizeResponse>[]> {
+	function fireAll(inputs: AuthorizeInput[]): Promise<ApiCall<AuthorizeResponse>[]> {
 		return Promise.all(
 			inputs.map((input, i) =>
 				callPurchase(servers[i % servers.length]!.origin, apiKey, 'authorize', input)
@@ -73,6 +73,18 @@ describeEachDatabase('purchase.authorize under concurrency, two servers', (ctx) 
 		return servers.map((s, i) => `--- server ${i} ---\n${s.output().slice(-4000)}`).join('\n');
 	}
 
+	/** Fires every call at once and expects each decided; the servers' logs show on failure. */
+	async function decideAll(inputs: AuthorizeInput[], context = '') {
+		const calls = await fireAll(inputs);
+		try {
+			expectAllDecided(calls);
+		} catch (error) {
+			console.error(`${context}\n${dumpOnFailure()}`);
+			throw error;
+		}
+		return calls;
+	}
+
 	it('never approves past a monthly block limit with requests of random sizes', async () => {
 		const limit = 3000;
 		const seed = Date.now() % 1_000_000;
@@ -82,13 +94,7 @@ describeEachDatabase('purchase.authorize under concurrency, two servers', (ctx) 
 			recharge(accountId, `random-${seed}-${i}`, 1 + Math.floor(random() * 60))
 		);
 
-		const calls = await fireAll(inputs);
-		try {
-			expectAllDecided(calls);
-		} catch (error) {
-			console.error(`seed ${seed}\n${dumpOnFailure()}`);
-			throw error;
-		}
+		const calls = await decideAll(inputs, `seed ${seed}`);
 
 		const approved = inputs.filter((_, i) => calls[i]!.data!.decision === 'approved');
 		const approvedCoins = approved.reduce((sum, input) => sum + input.coins, 0);
@@ -113,13 +119,7 @@ describeEachDatabase('purchase.authorize under concurrency, two servers', (ctx) 
 		const accountId = await accountWithMonthlyLimit(ctx.database.db, 'equal-sizes', limit);
 		const inputs = Array.from({ length: CALLS }, (_, i) => recharge(accountId, `equal-${i}`, size));
 
-		const calls = await fireAll(inputs);
-		try {
-			expectAllDecided(calls);
-		} catch (error) {
-			console.error(dumpOnFailure());
-			throw error;
-		}
+		const calls = await decideAll(inputs);
 
 		const approved = calls.filter((c) => c.data!.decision === 'approved');
 		const declined = calls.filter((c) => c.data!.decision === 'declined');
@@ -144,14 +144,7 @@ describeEachDatabase('purchase.authorize under concurrency, two servers', (ctx) 
 	it('answers 20 concurrent replays of one idempotency key with one authorization', async () => {
 		const accountId = await accountWithMonthlyLimit(ctx.database.db, 'replays', 1000);
 		const input = recharge(accountId, 'the-one-key', 250);
-		const calls = await fireAll(Array.from({ length: 20 }, () => input));
-
-		try {
-			expectAllDecided(calls);
-		} catch (error) {
-			console.error(dumpOnFailure());
-			throw error;
-		}
+		const calls = await decideAll(Array.from({ length: 20 }, () => input));
 		const first = calls[0]!;
 		expect(first.data!.decision).toBe('approved');
 		for (const call of calls) {
@@ -176,5 +169,59 @@ describeEachDatabase('purchase.authorize under concurrency, two servers', (ctx) 
 			expect(call.error?.code).toBe('CONFLICT');
 		}
 		expect(await authorizationRows(accountId)).toHaveLength(1);
+	}, 60_000);
+
+	it('never lets 10 concurrent 30-coin gifts spend more than a 65-coin balance', async () => {
+		const accountId = await accountWithMonthlyLimit(ctx.database.db, 'gifts', 1000);
+		const origin = servers[0]!.origin;
+		const bought = await callPurchase(
+			origin,
+			apiKey,
+			'authorize',
+			recharge(accountId, 'coins', 65)
+		);
+		expect(bought.data?.decision).toBe('approved');
+		const credited = await callPurchase(origin, apiKey, 'capture', {
+			authorizationId: bought.data!.authorizationId
+		});
+		expect(credited.status).toBe(200);
+
+		const gifts = Array.from({ length: 10 }, (_, i) => ({
+			idempotencyKey: `gift-${i}`,
+			accountId,
+			kind: 'gift' as const,
+			coins: 30,
+			creatorId: 'cr_concurrency'
+		}));
+		const calls = await decideAll(gifts);
+		const approved = calls.filter((c) => c.data!.decision === 'approved');
+		const declined = calls.filter((c) => c.data!.decision === 'declined');
+		expect(approved).toHaveLength(2);
+		for (const call of declined) {
+			expect(call.data!.reasons).toEqual([
+				{
+					code: 'insufficient_balance',
+					message:
+						'This gift needs 30 coins and 5 are available (65 in the balance, 60 on hold for other gifts).',
+					coins: { needed: 30, available: 5, balance: 65, onHold: 60 }
+				}
+			]);
+		}
+
+		const captures = await Promise.all(
+			approved.map((c, i) =>
+				callPurchase(servers[i % servers.length]!.origin, apiKey, 'capture', {
+					authorizationId: c.data!.authorizationId
+				})
+			)
+		);
+		expect(captures.map((c) => c.status)).toEqual([200, 200]);
+		const account = await ctx.database.db
+			.selectFrom('accounts')
+			.select(['coin_balance', 'gift_coins_on_hold'])
+			.where('id', '=', accountId)
+			.executeTakeFirstOrThrow();
+		expect(account).toEqual({ coin_balance: 5, gift_coins_on_hold: 0 });
+		await expectTotalsConsistent(accountId);
 	}, 60_000);
 });

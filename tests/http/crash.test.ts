@@ -1,7 +1,6 @@
 import { afterAll, expect, it } from 'vitest';
 import type { AuthorizationView, AuthorizeInput, AuthorizeResponse } from '$lib/schemas/purchase';
 import * as apiKeys from '../../src/lib/server/auth/api-keys';
-import * as totals from '../../src/lib/server/ledger/totals';
 import { describeEachDatabase } from '../support/each-database';
 import {
 	accountWithMonthlyLimit,
@@ -11,6 +10,7 @@ import {
 	stopWithin,
 	type ApiCall
 } from '../support/purchase-api';
+import { expectLedgerConsistent } from '../support/reconcile';
 import { startServer, type RunningServer } from '../support/server';
 
 // A production server is killed (SIGKILL: no shutdown, no flush) in the middle of a load of
@@ -46,36 +46,8 @@ describeEachDatabase('purchases across a server crash', (ctx) => {
 		return server;
 	}
 
-	async function expectConsistent(accountIds: string[]) {
-		const db = ctx.database.db;
-		for (const accountId of accountIds) {
-			expect(await totals.stored(db, accountId), `totals of ${accountId}`).toEqual(
-				await totals.recompute(db, accountId)
-			);
-			const account = await db
-				.selectFrom('accounts')
-				.select('coin_balance')
-				.where('id', '=', accountId)
-				.executeTakeFirstOrThrow();
-			const entries = await db
-				.selectFrom('ledger_entries')
-				.select(['authorization_id', 'coins'])
-				.where('account_id', '=', accountId)
-				.execute();
-			const ledgerSum = entries.reduce((sum, e) => sum + Number(e.coins), 0);
-			expect(Number(account.coin_balance), `coin_balance of ${accountId}`).toBe(ledgerSum);
-			// One ledger entry per captured authorization, and none for anything else.
-			const captured = await db
-				.selectFrom('authorizations')
-				.select('id')
-				.where('account_id', '=', accountId)
-				.where('status', '=', 'captured')
-				.execute();
-			expect(entries.map((e) => e.authorization_id).sort()).toEqual(
-				captured.map((c) => c.id).sort()
-			);
-		}
-	}
+	const expectConsistent = (accountIds: string[]) =>
+		expectLedgerConsistent(ctx.database.db, accountIds);
 
 	it('keeps totals, balances and idempotency whole when the server is killed mid-load', async () => {
 		const seed = Date.now() % 1_000_000;

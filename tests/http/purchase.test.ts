@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import * as apiKeys from '../../src/lib/server/auth/api-keys';
 import { runCli } from '../support/cli';
 import { describeEachDatabase } from '../support/each-database';
 import { startServer, type RunningServer } from '../support/server';
@@ -48,6 +49,12 @@ describeEachDatabase('purchase.authorize over HTTP', (ctx) => {
 		expect(key.code, key.stderr).toBe(0);
 		accountId = user.json!.accountId as string;
 		apiKey = key.json!.apiKey as string;
+		// Coins for the gifts below, as captured recharges would have credited them.
+		await ctx.database.db
+			.updateTable('accounts')
+			.set({ coin_balance: 100_000 })
+			.where('id', '=', accountId)
+			.execute();
 	});
 	afterAll(async () => {
 		await server?.stop();
@@ -387,5 +394,55 @@ describeEachDatabase('purchase.authorize over HTTP', (ctx) => {
 		const injected = await get(`' OR 1=1 --`);
 		expect(injected.status).toBe(404);
 		expect(injected.body.error!.message).toBe('No authorization with that authorizationId.');
+	});
+
+	it('refuses every purchase procedure to a personal key (403), and writes nothing', async () => {
+		// As the Settings page makes it (a minor can make one).
+		const personal = await apiKeys.create(ctx.database.db, 'my script', { ownerId: accountId });
+		const headers = { authorization: `Bearer ${personal.key}` };
+		const message =
+			"Personal API keys are read-only: they can read your own reports and nothing else. Only the purchase flow's operator key may run purchases.";
+
+		// The mint: a free 10,000,000-coin recharge for the key's own account.
+		const mint = await authorize(
+			valid({ coins: 10_000_000, price: { amount: 0, currency: 'USD' } }),
+			headers
+		);
+		expect(mint.status).toBe(403);
+		expect(mint.body.error!).toMatchObject({
+			message,
+			data: { code: 'FORBIDDEN', httpStatus: 403 }
+		});
+		expect(mint.written).toBe(0);
+
+		const made = await authorize(valid());
+		const authorizationId = made.body.result!.data.authorizationId as string;
+		for (const procedure of ['capture', 'void']) {
+			const answer = await post(procedure, { authorizationId }, headers);
+			expect(answer.status).toBe(403);
+			expect(answer.body.error!.data.code).toBe('FORBIDDEN');
+		}
+		const read = await get(authorizationId, personal.key);
+		expect(read.status).toBe(403);
+		expect((await get(authorizationId)).body.result!.data).toMatchObject({ status: 'held' });
+	});
+
+	it('answers 429 naming creatorId past 100 unknown creators from one key in an hour', async () => {
+		const key = await apiKeys.create(ctx.database.db, 'creator inventor');
+		const headers = { authorization: `Bearer ${key.key}` };
+		const gift = (creatorId: string) =>
+			valid({ kind: 'gift', price: undefined, coins: 1, creatorId });
+		for (let i = 0; i < 100; i++) {
+			const answer = await post('authorize', gift(`invented-${ctx.dialect}-${i}`), headers);
+			expect(answer.status, answer.text).toBe(200);
+		}
+		const over = await authorize(gift(`invented-${ctx.dialect}-over`), headers);
+		expect(over.status).toBe(429);
+		expect(over.body.error!.data.code).toBe('TOO_MANY_REQUESTS');
+		expect(over.body.error!.message).toMatch(/^creatorId: /);
+		expect(over.written).toBe(0);
+		// A known creator, in another spelling, is still fine.
+		const known = await authorize(gift(`INVENTED-${ctx.dialect}-0`), headers);
+		expect(known.status).toBe(200);
 	});
 });

@@ -26,6 +26,10 @@ export function sessionCookie(response: Response): string | null {
 	return header ? header.split(';')[0]! : null;
 }
 
+/** Opens a page the way a browser's navigation does (asking for HTML, no redirects followed). */
 export function getPage(origin: string, path: string, cookie?: string): Promise<Response> {
-	return fetch(origin + path, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+	return fetch(origin + path, {
+		redirect: 'manual',
+		headers: { accept: 'text/html', ...(cookie ? { cookie } : {}) }
+	});
 }

@@ -41,12 +41,13 @@ export interface RunningServer {
 	stop(): Promise<void>;
 }
 
-/** Starts `node build` (the real production server) on a free loopback port. */
-export async function startServer(env: Record<string, string>): Promise<RunningServer> {
+/** Starts `node server.js` (the real production server, as `npm start` runs it) on a free loopback port. */
+/** `env` adds to the test environment; a value of undefined leaves that variable unset. */
+export async function startServer(env: Record<string, string | undefined>): Promise<RunningServer> {
 	await ensureBuilt();
 	const port = await freePort();
 	const origin = `http://127.0.0.1:${port}`;
-	const child = spawn(process.execPath, ['build'], {
+	const child = spawn(process.execPath, ['server.js'], {
 		cwd: root,
 		env: {
 			...process.env,

@@ -41,3 +41,6 @@ export const timeZone = z
 
 /** Offered first on the sign-up form; any ISO 4217 code is accepted. */
 export const SIGN_UP_CURRENCIES = ['USD', 'EUR', 'GBP', 'CAD', 'AUD', 'JPY', 'BRL', 'MXN', 'INR'];
+
+/** The most calls one batched tRPC request may carry; the server refuses a larger batch whole. */
+export const MAX_BATCH_CALLS = 100;

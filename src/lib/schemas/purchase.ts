@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { currencyCode } from './common';
+import { creatorId } from './creator';
+import { eitherOf, oneOf } from './lists';
+import type { Reason } from './reasons';
 
 export const MAX_COINS = 10_000_000;
 // Prices are minor units; a cap far above any coin pack keeps sums well inside 2^53.
@@ -11,7 +14,25 @@ const id = (what: string) =>
 		.min(1, { error: `${what} must not be empty.` })
 		.max(255, { error: `${what} must be at most 255 characters.` });
 
+export const PURCHASE_KINDS = ['recharge', 'gift'] as const;
+export type PurchaseKind = (typeof PURCHASE_KINDS)[number];
+
 export const CHANNELS = ['app', 'web', 'gift_card', 'third_party'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const DECISIONS = ['approved', 'declined', 'pending_approval'] as const;
+export type Decision = (typeof DECISIONS)[number];
+
+/** An authorization's lifecycle; the allowed moves between them are `ledger/states.ts`. */
+export const AUTHORIZATION_STATUSES = [
+	'held',
+	'captured',
+	'voided',
+	'expired',
+	'declined',
+	'pending_approval'
+] as const;
+export type AuthorizationStatus = (typeof AUTHORIZATION_STATUSES)[number];
 
 export const price = z.object(
 	{
@@ -30,17 +51,17 @@ export const authorizeInput = z
 		{
 			idempotencyKey: id('idempotencyKey'),
 			accountId: id('accountId'),
-			kind: z.enum(['recharge', 'gift'], { error: 'kind must be "recharge" or "gift".' }),
+			kind: z.enum(PURCHASE_KINDS, { error: `kind must be ${eitherOf(PURCHASE_KINDS)}.` }),
 			coins: z
 				.number({ error: 'coins must be a number.' })
 				.int({ error: 'coins must be a whole number.' })
 				.min(1, { error: 'coins must be at least 1.' })
 				.max(MAX_COINS, { error: `coins must be at most ${MAX_COINS.toLocaleString('en-US')}.` }),
 			price: price.optional(),
-			creatorId: id('creatorId').optional(),
+			creatorId: creatorId.optional(),
 			packageId: id('packageId').optional(),
 			channel: z
-				.enum(CHANNELS, { error: `channel must be one of ${CHANNELS.join(', ')}.` })
+				.enum(CHANNELS, { error: `channel must be one of ${oneOf(CHANNELS)}.` })
 				.default('app'),
 			paymentMethod: id('paymentMethod').optional()
 		},
@@ -82,16 +103,16 @@ export const authorizationRef = z
 
 export interface AuthorizeResponse {
 	authorizationId: string;
-	decision: 'approved' | 'declined' | 'pending_approval';
-	reasons: { code: string; message: string; resetsAt?: string }[];
+	decision: Decision;
+	reasons: Reason[];
 	expiresAt: string | null;
 	approvalId?: string;
 }
 
 export interface AuthorizationView {
 	authorizationId: string;
-	status: 'held' | 'captured' | 'voided' | 'expired' | 'declined' | 'pending_approval';
-	decision: AuthorizeResponse['decision'];
-	reasons: AuthorizeResponse['reasons'];
+	status: AuthorizationStatus;
+	decision: Decision;
+	reasons: Reason[];
 	expiresAt: string | null;
 }

@@ -1,4 +1,6 @@
-import { openDatabase, type Database } from './db';
+import { configuredUrl, openDatabase, type Database } from './db';
+import * as access from './db/access';
+import * as unavailable from './db/unavailable';
 import { migrateToLatest } from './db/migrate';
 import * as demo from './demo/seed';
 import * as accounts from './accounts';
@@ -13,10 +15,14 @@ export function appDatabase(): Database {
 	return database;
 }
 
-/** Migrates, seeds the demo on an empty database (unless SEED_DEMO=0), and says how to log in. */
+/**
+ * Opens the database and proves it can write to it, migrates, seeds the demo on an empty
+ * database (unless SEED_DEMO=0), and says how to log in.
+ */
 export async function startUp(log: (line: string) => void = console.log): Promise<void> {
-	const { db } = appDatabase();
-	await migrateToLatest(appDatabase());
+	database ??= await access.openWritable(configuredUrl());
+	const { db } = database;
+	await migrateToLatest(database);
 	if (process.env.SEED_DEMO !== '0' && (await accounts.count(db)) === 0) {
 		await demo.seed(db);
 		log('Seeded the demo household.');
@@ -28,6 +34,21 @@ export async function startUp(log: (line: string) => void = console.log): Promis
 	if (revoked) log(`Revoked ${revoked} unused built-in shop API key(s).`);
 }
 
+/**
+ * startUp for the server, which runs it before it listens: a database it cannot use ends the
+ * process with one plain line naming the database and what to do, instead of a stack trace.
+ */
+export async function startUpOrExit(): Promise<void> {
+	try {
+		await startUp();
+	} catch (error) {
+		const line = access.describeFailure(error, configuredUrl());
+		if (line === null) throw error;
+		console.error(line);
+		process.exit(1);
+	}
+}
+
 const SWEEP_EVERY = 30_000;
 
 /**
@@ -37,7 +58,10 @@ const SWEEP_EVERY = 30_000;
  */
 export function runInBackground(): void {
 	const timer = setInterval(() => {
-		holds.sweep(appDatabase()).catch((error) => console.error('hold sweep failed:', error));
+		holds.sweep(appDatabase()).catch((error) => {
+			if (unavailable.isUnavailable(error)) console.error(unavailable.logLine(error, 'hold sweep'));
+			else console.error('hold sweep failed:', error);
+		});
 	}, SWEEP_EVERY);
 	timer.unref();
 	process.once('sveltekit:shutdown', () => {

@@ -5,12 +5,56 @@ describe('localPath', () => {
 	it.each([
 		['/settings', '/settings'],
 		['/transactions?before=1_x', '/transactions?before=1_x'],
-		['https://evil.example', '/'],
-		['//evil.example', '/'],
-		['/\\evil.example', '/'],
-		['', '/'],
-		[null, '/']
-	])('sends %s to %s', (input, expected) => {
+		['/budgets#add', '/budgets#add'],
+		['/a/../settings', '/settings'],
+		['/shop?q=%2F%2Fevil.example', '/shop?q=%2F%2Fevil.example']
+	])('keeps the same-site path %s as %s', (input, expected) => {
 		expect(localPath(input)).toBe(expected);
+	});
+
+	it.each(
+		[
+			'https://evil.example',
+			'http://evil.example/x',
+			'//evil.example',
+			'///evil.example',
+			'/\\evil.example',
+			'\\\\evil.example',
+			'\\/evil.example',
+			'/\t/evil.example/phish',
+			'/\n/evil.example',
+			'/\r\n/evil.example',
+			'\t//evil.example',
+			' //evil.example',
+			'/.//evil.example',
+			'/./\\evil.example',
+			'https:evil.example',
+			'https:/evil.example',
+			'javascript:alert(1)',
+			'JaVaScRiPt:alert(1)',
+			'data:text/html,<script>alert(1)</script>',
+			'ftp://evil.example',
+			'//evil.example@coinguard.example',
+			`/${'a'.repeat(5000)}`,
+			'',
+			null,
+			undefined
+		].map((input) => [JSON.stringify(input)?.slice(0, 40) ?? 'undefined', input] as const)
+	)('sends %s home', (_label, input) => {
+		expect(localPath(input)).toBe('/');
+	});
+
+	it('never returns anything a browser would read as another host', () => {
+		for (const input of [
+			'/%09/evil.example',
+			'/%5C/evil.example',
+			'/%2F/evil.example',
+			'/\u0000/evil.example'
+		]) {
+			const path = localPath(input);
+			expect(path.startsWith('/'), input).toBe(true);
+			expect(/^\/[\\/]/.test(path), input).toBe(false);
+			expect(new URL(path, 'https://coinguard.example').host, input).toBe('coinguard.example');
+		}
 	});
 });

@@ -1,9 +1,4 @@
-import { redirect } from '@sveltejs/kit';
 import type { LayoutServerLoad } from './$types';
 
-export const load = (({ locals, url }) => {
-	if (!locals.user) {
-		redirect(303, `/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
-	}
-	return { user: locals.user };
-}) satisfies LayoutServerLoad;
+// Signed-in routes are guarded in `handle` (src/lib/server/guard.ts): a user is always here.
+export const load = (({ locals }) => ({ user: locals.user! })) satisfies LayoutServerLoad;

@@ -103,9 +103,10 @@ describeEachDatabase('accounts', (ctx) => {
 	it('changes the password only with the current one', async () => {
 		const { db } = ctx.database;
 		const account = await accounts.create(db, input('dan@example.com'));
-		expect(await accounts.changePassword(db, account.id, 'wrong', 'new passphrase here')).toBe(
-			false
-		);
+		expect(await accounts.changePassword(db, account.id, 'wrong', 'new passphrase here')).toEqual({
+			ok: false,
+			reason: 'invalid'
+		});
 		expect(
 			await accounts.changePassword(
 				db,
@@ -113,9 +114,65 @@ describeEachDatabase('accounts', (ctx) => {
 				'a long enough passphrase',
 				'new passphrase here'
 			)
-		).toBe(true);
+		).toEqual({ ok: true });
 		expect(await accounts.logIn(db, 'dan@example.com', 'new passphrase here', null)).toMatchObject({
 			ok: true
 		});
+	});
+
+	it('checks at most five passwords when 40 log-ins for one e-mail arrive at once', async () => {
+		const { db } = ctx.database;
+		await accounts.create(db, input('erin@example.com'));
+		const results = await Promise.all(
+			Array.from({ length: 40 }, (_, i) =>
+				accounts.logIn(
+					db,
+					'erin@example.com',
+					i === 20 ? 'a long enough passphrase' : `guess ${i}`,
+					'192.0.2.40'
+				)
+			)
+		);
+		const checked = results.filter((r) => r.ok || r.reason === 'invalid');
+		expect(checked.length).toBeLessThanOrEqual(5);
+		expect(results.filter((r) => !r.ok && r.reason === 'throttled')).toHaveLength(
+			40 - checked.length
+		);
+	});
+
+	it('throttles the current-password check per account, even with the right password', async () => {
+		const { db } = ctx.database;
+		const account = await accounts.create(db, input('fay@example.com'));
+		const t0 = 1_200_000_000_000;
+		const results = await Promise.all(
+			Array.from({ length: 12 }, (_, i) =>
+				accounts.changePassword(db, account.id, `guess ${i}`, 'new passphrase here', t0)
+			)
+		);
+		expect(results.filter((r) => !r.ok && r.reason === 'invalid')).toHaveLength(5);
+		expect(
+			await accounts.changePassword(
+				db,
+				account.id,
+				'a long enough passphrase',
+				'new passphrase here',
+				t0 + 1
+			)
+		).toEqual({ ok: false, reason: 'throttled', retryAfterMinutes: 1 });
+
+		// Once the lock is over, the right password works and the count starts afresh.
+		const later = t0 + 2 * MINUTE;
+		expect(
+			await accounts.changePassword(
+				db,
+				account.id,
+				'a long enough passphrase',
+				'new passphrase here',
+				later
+			)
+		).toEqual({ ok: true });
+		expect(
+			await accounts.changePassword(db, account.id, 'wrong', 'another passphrase', later + 1)
+		).toEqual({ ok: false, reason: 'invalid' });
 	});
 });

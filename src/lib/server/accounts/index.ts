@@ -56,10 +56,15 @@ export function findByEmail(db: Kysely<DB>, email: string): Promise<Account | un
 		.executeTakeFirst();
 }
 
-export type LogInResult =
-	| { ok: true; account: Account }
-	| { ok: false; reason: 'invalid' }
-	| { ok: false; reason: 'throttled'; retryAfterMinutes: number };
+/** Why a password check did not pass: a wrong password, or too many attempts to check one. */
+export type CheckFailure =
+	{ ok: false; reason: 'invalid' } | { ok: false; reason: 'throttled'; retryAfterMinutes: number };
+
+export type LogInResult = { ok: true; account: Account } | CheckFailure;
+
+function throttled(reservation: { retryAfterMinutes: number }): CheckFailure {
+	return { ok: false, reason: 'throttled', retryAfterMinutes: reservation.retryAfterMinutes };
+}
 
 /**
  * Checks an e-mail and password, throttled per e-mail and per client address. An unknown
@@ -72,38 +77,48 @@ export async function logIn(
 	ip: string | null,
 	now = Date.now()
 ): Promise<LogInResult> {
-	const keys = throttle.keysFor(email, ip);
-	const wait = await throttle.waitFor(db, keys, now);
-	if (wait > 0)
-		return { ok: false, reason: 'throttled', retryAfterMinutes: Math.ceil(wait / 60_000) };
+	const [emailKey, ...addressKeys] = throttle.keysFor(email, ip);
+	// Taken before the slow hash, so that requests arriving together cannot all be checked.
+	const reservation = await throttle.reserve(db, [emailKey, ...addressKeys], now);
+	if (!reservation.granted) return throttled(reservation);
 
 	const account = await findByEmail(db, email);
 	const valid = account
 		? await passwords.verify(account.password_hash, password)
 		: await passwords.verifyAgainstNothing(password);
-	if (!account || !valid) {
-		await throttle.recordFailure(db, keys, now);
-		return { ok: false, reason: 'invalid' };
-	}
-	await throttle.clear(db, keys[0]!);
+	// A wrong password keeps its reservation: that is the recorded failure.
+	if (!account || !valid) return { ok: false, reason: 'invalid' };
+	// The owner starts afresh; the address only gets this attempt back, so logging in to an
+	// account of one's own never wipes the count of guesses made at other accounts.
+	await throttle.clear(db, emailKey);
+	await throttle.giveBack(db, reservation, addressKeys);
 	return { ok: true, account };
 }
 
+/** Sets a new password when the current one is right; the check is throttled per account. */
 export async function changePassword(
 	db: Kysely<DB>,
 	accountId: string,
 	currentPassword: string,
-	newPassword: string
-): Promise<boolean> {
+	newPassword: string,
+	now = Date.now()
+): Promise<{ ok: true } | CheckFailure> {
+	const key = throttle.accountKey(accountId);
+	const reservation = await throttle.reserve(db, [key], now);
+	if (!reservation.granted) return throttled(reservation);
+
 	const account = await get(db, accountId);
-	if (!account || !(await passwords.verify(account.password_hash, currentPassword))) return false;
+	if (!account || !(await passwords.verify(account.password_hash, currentPassword))) {
+		return { ok: false, reason: 'invalid' };
+	}
 	const passwordHash = await passwords.hash(newPassword);
 	await db
 		.updateTable('accounts')
 		.set({ password_hash: passwordHash })
 		.where('id', '=', accountId)
 		.execute();
-	return true;
+	await throttle.clear(db, key);
+	return { ok: true };
 }
 
 export async function count(db: Kysely<DB>): Promise<number> {

@@ -8,7 +8,12 @@ import { newId, randomToken } from '../ids';
 // storage: nothing to brute-force, and the hot path of every purchase call stays cheap.
 const KEY_PREFIX = 'cg_';
 const TOUCH_EVERY = 60_000;
-export const PURCHASE_SCOPE = 'purchase';
+/**
+ * What a key may do: an operator key (no account) runs purchases for every account; a
+ * personal key (with an account) only reads that account's own reports.
+ */
+export const API_KEY_SCOPES = ['purchase', 'read'] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 export type ApiKeySummary = Omit<ApiKey, 'key_hash'>;
 
@@ -27,14 +32,24 @@ function hashKey(key: string): string {
 	return encodeHexLowerCase(sha256(new TextEncoder().encode(key)));
 }
 
+/** The kind of a key is decided by its owner: none for the operator's, one account for a personal key. */
+export function isOperator(key: Pick<ApiKey, 'account_id'>): boolean {
+	return key.account_id === null;
+}
+
+export function scopesOf(key: Pick<ApiKey, 'account_id'>): ApiKeyScope[] {
+	return isOperator(key) ? ['purchase'] : ['read'];
+}
+
 /**
- * Makes a key. An operator key (no owner) is the purchase flow's and acts for every account;
- * a key with an owner acts for that account only.
+ * Makes a key. An operator key (no owner) is the purchase flow's and runs purchases for
+ * every account; a key with an owner is personal and read-only: a capture is the only way
+ * coins enter the ledger, so a key a person (a minor, too) can make must never run one.
  */
 export async function create(
 	db: Kysely<DB>,
 	name: string,
-	options: { ownerId?: string | null; scopes?: string[] } = {},
+	options: { ownerId?: string | null } = {},
 	now = Date.now()
 ): Promise<{ id: string; key: string }> {
 	const id = newId('key');
@@ -46,7 +61,7 @@ export async function create(
 			name,
 			key_hash: hashKey(key),
 			key_prefix: key.slice(0, KEY_PREFIX.length + 6),
-			scopes: (options.scopes ?? [PURCHASE_SCOPE]).join(' '),
+			scopes: scopesOf({ account_id: options.ownerId ?? null }).join(' '),
 			account_id: options.ownerId ?? null,
 			created_at: now,
 			last_used_at: null,
@@ -103,4 +118,19 @@ export async function revoke(
 		.where('revoked_at', 'is', null)
 		.execute();
 	return true;
+}
+
+/** Revokes every live key that `ownerId` owns (after a password change); how many it revoked. */
+export async function revokeOwnedBy(
+	db: Kysely<DB>,
+	ownerId: string,
+	now = Date.now()
+): Promise<number> {
+	const result = await db
+		.updateTable('api_keys')
+		.set({ revoked_at: now })
+		.where('account_id', '=', ownerId)
+		.where('revoked_at', 'is', null)
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows);
 }

@@ -14,6 +14,7 @@ const RENEW_WHEN_LEFT = 15 * DAY;
 const TOUCH_EVERY = 60_000;
 
 export const COOKIE_NAME = 'cg_session';
+const TOKEN_SHAPE = /^[a-z2-7]{1,64}\.[a-z2-7]{1,64}$/;
 
 export interface SessionUser {
 	id: string;
@@ -69,8 +70,10 @@ export async function validate(
 	token: string,
 	now = Date.now()
 ): Promise<{ session: SessionInfo; user: SessionUser } | null> {
-	const [id, secret] = token.split('.');
-	if (!id || !secret || id.length > 64 || secret.length > 64) return null;
+	// Anything but two base32 parts (as `randomToken` makes) is no session, and never reaches
+	// the database: a NUL or other stray byte in a cookie is just a bad cookie.
+	if (!TOKEN_SHAPE.test(token)) return null;
+	const [id, secret] = token.split('.') as [string, string];
 	const row = await db
 		.selectFrom('sessions')
 		.innerJoin('accounts', 'accounts.id', 'sessions.account_id')

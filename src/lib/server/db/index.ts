@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema';
 import { withStatementCache } from './statement-cache';
+import * as unavailable from './unavailable';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -15,6 +16,12 @@ export interface Database {
 }
 
 export const DEFAULT_SQLITE_PATH = 'data/coinguard.db';
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** The database the environment names: DATABASE_URL, or the default SQLite file. */
+export function configuredUrl(): string {
+	return process.env.DATABASE_URL || DEFAULT_SQLITE_PATH;
+}
 
 export function isPostgresUrl(url: string): boolean {
 	return /^postgres(ql)?:\/\//i.test(url);
@@ -26,14 +33,25 @@ pg.types.setTypeParser(20, Number);
 pg.types.setTypeParser(1700, Number);
 
 /** Opens the database that `url` names: PostgreSQL for postgres:// URLs, otherwise a SQLite file. */
-export function openDatabase(
-	url: string = process.env.DATABASE_URL || DEFAULT_SQLITE_PATH
-): Database {
+export function openDatabase(url: string = configuredUrl()): Database {
 	if (isPostgresUrl(url)) {
 		const pool = new pg.Pool({
 			connectionString: url,
-			max: Number(process.env.PG_POOL_SIZE) || 10
+			max: Number(process.env.PG_POOL_SIZE) || 10,
+			// A server that does not answer (or a pool that stays full) fails the request with a
+			// 503 after this long instead of holding it forever.
+			connectionTimeoutMillis: CONNECT_TIMEOUT_MS
 		});
+		// An idle client whose connection dies (pg_terminate_backend, a server restart) is
+		// reported here, after the pool has dropped it; unheard, Node would treat it as an
+		// unhandled 'error' event and end the process. The next checkout opens a new connection.
+		pool.on('error', (error) =>
+			console.error(`database connection lost: ${unavailable.reasonOf(error)}`)
+		);
+		// pg-pool listens to a client only while it is idle. A checked-out client that loses its
+		// connection between two queries emits 'error' on itself; its next query then fails with
+		// the error, which the request answers, and the pool drops it on release.
+		pool.on('connect', (client) => client.on('error', () => undefined));
 		const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 		return { db, dialect: 'postgres', close: () => db.destroy() };
 	}

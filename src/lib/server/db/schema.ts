@@ -1,4 +1,21 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
+import type { FamilyRole } from '$lib/schemas/family';
+import type { ApprovalStatus } from '$lib/schemas/approvals';
+import type { LimitAction, LimitMetric, LimitPeriod, LimitSetter } from '$lib/schemas/limits';
+import type { AuthorizationStatus, Channel, Decision, PurchaseKind } from '$lib/schemas/purchase';
+
+// The value lists live in $lib/schemas, one `as const` array each; these types follow them.
+export type {
+	ApprovalStatus,
+	AuthorizationStatus,
+	Channel,
+	Decision,
+	LimitAction,
+	LimitMetric,
+	LimitPeriod,
+	LimitSetter,
+	PurchaseKind
+};
 
 /** Epoch milliseconds, UTC. */
 export type Millis = number;
@@ -13,6 +30,8 @@ export interface AccountsTable {
 	birth_year: number | null;
 	is_minor: Generated<number>;
 	coin_balance: Generated<number>;
+	/** Coins of the account's gifts held or waiting for a guardian: not spendable again. */
+	gift_coins_on_hold: Generated<number>;
 	created_at: Millis;
 }
 
@@ -44,6 +63,8 @@ export interface CreatorsTable {
 	handle: string | null;
 	display_name: string;
 	first_seen_at: Millis;
+	/** The API key whose purchase first named this creator (null for the catalogue's). */
+	created_by_api_key_id: string | null;
 }
 
 export interface CoinPacksTable {
@@ -60,7 +81,7 @@ export interface GiftsTable {
 	emoji: string;
 }
 
-export type LedgerKind = 'recharge' | 'gift';
+export type LedgerKind = PurchaseKind;
 
 export interface LedgerEntriesTable {
 	id: string;
@@ -72,7 +93,7 @@ export interface LedgerEntriesTable {
 	creator_id: string | null;
 	gift_id: string | null;
 	pack_id: string | null;
-	channel: string;
+	channel: Channel;
 	payment_method: string | null;
 	authorization_id: string | null;
 	occurred_at: Millis;
@@ -84,15 +105,6 @@ export interface LoginThrottlesTable {
 	window_started_at: Millis;
 	locked_until: Millis;
 }
-
-export type PurchaseKind = LedgerKind;
-export type LimitPeriod = 'purchase' | 'day' | 'week' | 'month';
-export type LimitMetric = 'coins' | 'money';
-export type LimitAction = 'block' | 'approval' | 'warn';
-export type LimitSetter = 'self' | 'guardian' | 'operator';
-export type AuthorizationStatus =
-	'held' | 'captured' | 'voided' | 'expired' | 'declined' | 'pending_approval';
-export type Decision = 'approved' | 'declined' | 'pending_approval';
 
 export interface LimitsTable {
 	id: string;
@@ -123,7 +135,7 @@ export interface AuthorizationsTable {
 	currency: string | null;
 	creator_id: string | null;
 	package_id: string | null;
-	channel: string;
+	channel: Channel;
 	payment_method: string | null;
 	status: AuthorizationStatus;
 	decision: Decision;
@@ -141,7 +153,7 @@ export interface ApprovalRequestsTable {
 	id: string;
 	authorization_id: string;
 	account_id: string;
-	status: 'pending' | 'approved' | 'denied' | 'expired' | 'withdrawn';
+	status: ApprovalStatus;
 	created_at: Millis;
 	expires_at: Millis;
 	decided_by: string | null;
@@ -158,7 +170,53 @@ export interface PeriodTotalsTable {
 	held: number;
 }
 
+export interface FamiliesTable {
+	id: string;
+	name: string;
+	created_at: Millis;
+	/** The family's own approval expiry; null means APPROVAL_TTL_SECONDS. */
+	approval_ttl_seconds: number | null;
+}
+
+export interface FamilyMembersTable {
+	/** An account is in at most one family. */
+	account_id: string;
+	family_id: string;
+	role: FamilyRole;
+	joined_at: Millis;
+}
+
+export interface FamilyInvitesTable {
+	id: string;
+	/** SHA-256 of the one-time code, which is shown once and never stored. */
+	code_hash: string;
+	family_id: string;
+	role: FamilyRole;
+	created_by: string;
+	created_at: Millis;
+	expires_at: Millis;
+	used_at: Millis | null;
+	used_by: string | null;
+}
+
+export interface AuditLogTable {
+	id: string;
+	family_id: string;
+	/** Null when the operator acted (the admin CLI). */
+	actor_id: string | null;
+	action: string;
+	subject_id: string | null;
+	/** JSON, or null when there was nothing before (or after). */
+	before: string | null;
+	after: string | null;
+	at: Millis;
+}
+
 export interface DB {
+	families: FamiliesTable;
+	family_members: FamilyMembersTable;
+	family_invites: FamilyInvitesTable;
+	audit_log: AuditLogTable;
 	limits: LimitsTable;
 	authorizations: AuthorizationsTable;
 	approval_requests: ApprovalRequestsTable;
@@ -183,3 +241,7 @@ export type Gift = Selectable<GiftsTable>;
 export type LedgerEntry = Selectable<LedgerEntriesTable>;
 export type Limit = Selectable<LimitsTable>;
 export type Authorization = Selectable<AuthorizationsTable>;
+export type Family = Selectable<FamiliesTable>;
+export type FamilyMember = Selectable<FamilyMembersTable>;
+export type AuditEntry = Selectable<AuditLogTable>;
+export type ApprovalRequest = Selectable<ApprovalRequestsTable>;

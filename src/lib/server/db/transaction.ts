@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '.';
 import type { DB } from './schema';
+import { CommitOutcomeUnknownError, isConnectionLost } from './unavailable';
 
 /** Errors that mean "another writer got there first": the whole transaction is safe to rerun. */
 function isRetryable(error: unknown): boolean {
@@ -15,22 +16,37 @@ function isRetryable(error: unknown): boolean {
 }
 
 const MAX_ATTEMPTS = 8;
+/** Reruns after a lost connection: enough for a pool whose connections were all cut at once. */
+const MAX_RECONNECTS = 2;
 
 /**
  * Runs `work` in a transaction that holds the write lock from its first statement: BEGIN
  * IMMEDIATE on SQLite (so two processes never both read and then both write), a plain
  * transaction on PostgreSQL, where `work` locks the rows it depends on (SELECT … FOR UPDATE).
  * Lock conflicts and busy errors are retried here and never reach the caller.
+ *
+ * A PostgreSQL connection that dies before COMMIT is sent is retried on a new one too: the
+ * server rolled its transaction back, so nothing of the first run remains (`work` already has
+ * to be safe to rerun, for the conflicts above). One that dies after COMMIT was sent leaves the
+ * outcome unknown: that is never rerun here, but thrown as a CommitOutcomeUnknownError.
  */
 export async function writeTransaction<T>(
 	database: Database,
 	work: (trx: Kysely<DB>) => Promise<T>
 ): Promise<T> {
+	let reconnects = 0;
 	for (let attempt = 1; ; attempt++) {
 		try {
 			return await once(database, work);
 		} catch (error) {
-			if (attempt >= MAX_ATTEMPTS || !isRetryable(error)) throw error;
+			if (attempt >= MAX_ATTEMPTS) throw error;
+			if (database.dialect === 'postgres' && isConnectionLost(error)) {
+				if (error instanceof CommitOutcomeUnknownError || ++reconnects > MAX_RECONNECTS) {
+					throw error;
+				}
+				continue; // a fresh connection from the pool; nothing to wait for
+			}
+			if (!isRetryable(error)) throw error;
 			const backoff = Math.random() * 5 * 2 ** Math.min(attempt, 6);
 			await new Promise((resolve) => setTimeout(resolve, backoff));
 		}
@@ -38,15 +54,20 @@ export async function writeTransaction<T>(
 }
 
 function once<T>(database: Database, work: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
-	if (database.dialect === 'postgres') return database.db.transaction().execute(work);
-	// Kysely's SQLite driver hands out its one connection under a mutex; we own it here.
+	// Both drivers hand out a connection of our own here (SQLite's one under a mutex, a pooled
+	// one on PostgreSQL), so the transaction's statements, and where it stands, are in view.
 	return database.db.connection().execute(async (connection) => {
-		await sql`begin immediate`.execute(connection);
+		await sql.raw(database.dialect === 'sqlite' ? 'begin immediate' : 'begin').execute(connection);
+		let commitSent = false;
 		try {
 			const result = await work(connection);
+			commitSent = true;
 			await sql`commit`.execute(connection);
 			return result;
 		} catch (error) {
+			if (commitSent && database.dialect === 'postgres' && isConnectionLost(error)) {
+				throw new CommitOutcomeUnknownError(error);
+			}
 			await sql`rollback`.execute(connection).catch(() => undefined);
 			throw error;
 		}

@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import * as passwords from '../auth/passwords';
 import type {
+	Channel,
 	CoinPacksTable,
 	CreatorsTable,
 	DB,
@@ -190,7 +191,7 @@ const CREATORS: readonly { handle: string; name: string }[] = [
 // Who does what
 
 interface Route {
-	channel: 'app' | 'web' | 'gift_card';
+	channel: Exclude<Channel, 'third_party'>;
 	method: string;
 	weight: number;
 }
@@ -593,7 +594,8 @@ function plan(seedValue: number, now: Millis, passwordHash: string): Plan {
 			id,
 			handle: creator.handle,
 			display_name: creator.name,
-			first_seen_at: seen.get(id) ?? today
+			first_seen_at: seen.get(id) ?? today,
+			created_by_api_key_id: null
 		};
 	});
 	return { accounts: accountRows, creators, packs, ledger };

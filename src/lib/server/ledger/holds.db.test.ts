@@ -4,7 +4,9 @@ import { describeEachDatabase } from '../../../../tests/support/each-database';
 import { authorizeInput, type AuthorizeInput } from '$lib/schemas/purchase';
 import * as accounts from '../accounts';
 import * as apiKeys from '../auth/api-keys';
+import * as creators from '../creators';
 import type { ApiKeySummary } from '../auth/api-keys';
+import type { LimitFacts } from '$lib/schemas/reasons';
 import type { PurchaseKind } from '../db/schema';
 import * as limits from '../policy/limits';
 import * as holds from './holds';
@@ -23,6 +25,8 @@ const T = at('2026-11-18T15:00:00Z');
 
 let sequence = 0;
 const unique = (prefix: string) => `${prefix}-${process.pid}-${++sequence}`;
+// Each new account's coins: enough for every gift here unless a test says otherwise.
+const COINS = 10_000;
 
 describeEachDatabase('purchase holds', (ctx) => {
 	let flow: ApiKeySummary;
@@ -32,12 +36,12 @@ describeEachDatabase('purchase holds', (ctx) => {
 
 	const db = () => ctx.database.db;
 
-	async function newKey(ownerId?: string): Promise<ApiKeySummary> {
-		const { key } = await apiKeys.create(db(), unique('key'), { ownerId });
+	async function newKey(): Promise<ApiKeySummary> {
+		const { key } = await apiKeys.create(db(), unique('key'));
 		return (await apiKeys.authenticate(db(), key))!;
 	}
 
-	async function newAccount(timeZone = 'UTC', currency = 'USD'): Promise<string> {
+	async function newAccount(timeZone = 'UTC', currency = 'USD', coins = COINS): Promise<string> {
 		const account = await accounts.create(db(), {
 			email: `${unique('holder')}@example.com`,
 			displayName: 'Holder',
@@ -45,6 +49,12 @@ describeEachDatabase('purchase holds', (ctx) => {
 			timeZone,
 			currency
 		});
+		// As if captured recharges had paid for them.
+		await db()
+			.updateTable('accounts')
+			.set({ coin_balance: coins })
+			.where('id', '=', account.id)
+			.execute();
 		return account.id;
 	}
 
@@ -130,7 +140,27 @@ describeEachDatabase('purchase holds', (ctx) => {
 
 	async function expectTotalsConsistent(accountId: string) {
 		expect(await totals.stored(db(), accountId)).toEqual(await totals.recompute(db(), accountId));
+		expect(await giftsOnHold(accountId)).toBe(await totals.recomputeGiftsOnHold(db(), accountId));
 	}
+
+	async function giftsOnHold(accountId: string): Promise<number> {
+		return (await accounts.get(db(), accountId))!.gift_coins_on_hold;
+	}
+
+	/** The limit facts a reason carries, for a gift limit in coins per day unless told. */
+	const facts = (limit: Partial<LimitFacts>): LimitFacts => ({
+		appliesTo: 'gift',
+		metric: 'coins',
+		period: 'day',
+		amount: 100,
+		currency: null,
+		creatorId: null,
+		action: 'block',
+		used: 0,
+		requested: 0,
+		timeZone: 'UTC',
+		...limit
+	});
 
 	async function balance(accountId: string): Promise<number> {
 		return (await accounts.get(db(), accountId))!.coin_balance;
@@ -243,7 +273,7 @@ describeEachDatabase('purchase holds', (ctx) => {
 			.where('authorization_id', '=', authorizationId)
 			.execute();
 		expect(entries).toHaveLength(1);
-		expect(await balance(account)).toBe(-30);
+		expect(await balance(account)).toBe(COINS - 30);
 		expect(await total(account, 'day:2026-11-18')).toEqual({ captured: 30, held: 0 });
 		await expectTotalsConsistent(account);
 	});
@@ -257,7 +287,7 @@ describeEachDatabase('purchase holds', (ctx) => {
 			)
 		);
 		expect(answers).toEqual(Array(10).fill({ ...answers[0], status: 'captured' }));
-		expect(await balance(account)).toBe(-25);
+		expect(await balance(account)).toBe(COINS - 25);
 		expect(await total(account, 'day:2026-11-18')).toEqual({ captured: 25, held: 0 });
 		await expectTotalsConsistent(account);
 	});
@@ -275,7 +305,7 @@ describeEachDatabase('purchase holds', (ctx) => {
 			message: 'Cannot capture this authorization: it was voided.'
 		});
 		expect(await holds.get(ctx.database, flow, authorizationId, T + 4000)).toEqual(voided);
-		expect(await balance(account)).toBe(0);
+		expect(await balance(account)).toBe(COINS);
 		expect(await total(account, 'day:2026-11-18')).toEqual({ captured: 0, held: 0 });
 		await expectTotalsConsistent(account);
 	});
@@ -301,7 +331,7 @@ describeEachDatabase('purchase holds', (ctx) => {
 			reasons: declined.reasons,
 			expiresAt: null
 		});
-		expect(await balance(account)).toBe(0);
+		expect(await balance(account)).toBe(COINS);
 		await expectTotalsConsistent(account);
 	});
 
@@ -318,7 +348,7 @@ describeEachDatabase('purchase holds', (ctx) => {
 		expect(await holds.get(ctx.database, flow, pending.authorizationId, T + 2)).toMatchObject({
 			status: 'pending_approval'
 		});
-		expect(await balance(account)).toBe(0);
+		expect(await balance(account)).toBe(COINS);
 	});
 
 	it('answers NOT_FOUND for an authorization that does not exist', async () => {
@@ -374,7 +404,7 @@ describeEachDatabase('purchase holds', (ctx) => {
 		expect(await authorize(gift(account, 60), T + TTL + 3)).toMatchObject({
 			decision: 'approved'
 		});
-		expect(await balance(account)).toBe(0);
+		expect(await balance(account)).toBe(COINS);
 		await expectTotalsConsistent(account);
 	});
 
@@ -396,13 +426,17 @@ describeEachDatabase('purchase holds', (ctx) => {
 		expect(await holds.sweep(ctx.database, S + TTL + 1000)).toBe(1); // b
 		expect(await holds.sweep(ctx.database, S + APPROVAL_TTL)).toBe(1); // d
 
-		const ids = [a, b, c, d].map((x) => x.authorizationId);
-		const statuses = await db()
-			.selectFrom('authorizations')
-			.select('status')
-			.where('id', 'in', ids)
-			.execute();
-		expect(statuses).toEqual(Array(4).fill({ status: 'expired' }));
+		const statusOf = async (x: { authorizationId: string }) =>
+			(
+				await db()
+					.selectFrom('authorizations')
+					.select('status')
+					.where('id', '=', x.authorizationId)
+					.executeTakeFirstOrThrow()
+			).status;
+		expect(await Promise.all([a, b, c].map(statusOf))).toEqual(['expired', 'expired', 'expired']);
+		// An unanswered request ends declined (approval_expired), as the contract says.
+		expect(await statusOf(d)).toBe('declined');
 		const request = await db()
 			.selectFrom('approval_requests')
 			.select(['status', 'decided_at'])
@@ -418,7 +452,7 @@ describeEachDatabase('purchase holds', (ctx) => {
 	// Ledger and balance
 
 	it('writes a ledger entry on capture: +coins for a recharge, -coins for a gift', async () => {
-		const account = await newAccount('UTC', 'EUR');
+		const account = await newAccount('UTC', 'EUR', 0);
 		const bought = await authorize(
 			recharge(account, 500, { amount: 499, currency: 'eur' }, { paymentMethod: 'card' }),
 			T
@@ -508,7 +542,8 @@ describeEachDatabase('purchase holds', (ctx) => {
 		);
 		await fc.assert(
 			fc.asyncProperty(fc.array(step, { minLength: 10, maxLength: 30 }), async (steps) => {
-				const account = await newAccount('America/New_York', 'USD');
+				// Few coins to start with, so that gifts also run short of the balance.
+				const account = await newAccount('America/New_York', 'USD', 200);
 				await setLimit(account, { amount: 300 });
 				await setLimit(account, { period: 'week', amount: 700, action: 'approval' });
 				await setLimit(account, { period: 'week', amount: 90, creatorId: 'c-bob', action: 'warn' });
@@ -539,6 +574,10 @@ describeEachDatabase('purchase holds', (ctx) => {
 					}
 					const stored = await totals.stored(db(), account);
 					expect(stored).toEqual(await totals.recompute(db(), account));
+					// Gifts on hold are counted as held, and never take more than the balance.
+					const onHold = await giftsOnHold(account);
+					expect(onHold).toBe(await totals.recomputeGiftsOnHold(db(), account));
+					expect(await balance(account)).toBeGreaterThanOrEqual(onHold);
 					// Captured plus held (approvals waiting included) never passes a block limit.
 					for (const row of stored) {
 						if (row.kind === 'gift' && row.scope === 'coins' && row.period_key.startsWith('day:'))
@@ -569,11 +608,62 @@ describeEachDatabase('purchase holds', (ctx) => {
 					code: 'daily_limit',
 					message:
 						'This would take the coins given in gifts today to 120 coins, over the limit of 100 coins, so it is declined. It resets on Thu, 19 Nov 2026, 00:00 (UTC).',
-					resetsAt: '2026-11-19T00:00:00.000Z'
+					resetsAt: '2026-11-19T00:00:00.000Z',
+					limit: facts({ used: 90, requested: 30 })
 				}
 			]);
 		}
 		expect(await total(account, 'day:2026-11-18')).toEqual({ captured: 0, held: 90 });
+		await expectTotalsConsistent(account);
+	});
+
+	it('never lets concurrent gifts spend more coins than the balance', async () => {
+		const account = await newAccount('UTC', 'USD', 65);
+		const answers = await Promise.all(
+			Array.from({ length: 10 }, () => authorize(gift(account, 30), T))
+		);
+		const approved = answers.filter((a) => a.decision === 'approved');
+		expect(approved).toHaveLength(2);
+		const declined = answers.filter((a) => a.decision === 'declined');
+		expect(declined).toHaveLength(8);
+		for (const answer of declined) {
+			expect(answer.reasons).toEqual([
+				{
+					code: 'insufficient_balance',
+					message:
+						'This gift needs 30 coins and 5 are available (65 in the balance, 60 on hold for other gifts).',
+					coins: { needed: 30, available: 5, balance: 65, onHold: 60 }
+				}
+			]);
+		}
+		expect(await giftsOnHold(account)).toBe(60);
+		for (const { authorizationId } of approved) {
+			await holds.capture(ctx.database, flow, authorizationId, T + 1);
+		}
+		expect(await balance(account)).toBe(5);
+		expect(await giftsOnHold(account)).toBe(0);
+		await expectTotalsConsistent(account);
+	});
+
+	it('counts a gift waiting for a guardian as on hold, and frees its coins when it ends', async () => {
+		const account = await newAccount('UTC', 'USD', 65);
+		await setLimit(account, { period: 'purchase', amount: 40, action: 'approval' });
+		const waiting = await authorize(gift(account, 50), T);
+		expect(waiting.decision).toBe('pending_approval');
+		const short = await authorize(gift(account, 20), T + 1);
+		expect(short).toMatchObject({
+			decision: 'declined',
+			reasons: [{ code: 'insufficient_balance', coins: { available: 15, onHold: 50 } }]
+		});
+		expect(await authorize(gift(account, 15), T + 2)).toMatchObject({ decision: 'approved' });
+		await holds.voidHold(ctx.database, flow, waiting.authorizationId, T + 3);
+		expect(await authorize(gift(account, 20), T + 4)).toMatchObject({ decision: 'approved' });
+		// An expired hold gives its coins back too.
+		expect(await authorize(gift(account, 30), T + 5)).toMatchObject({ decision: 'approved' });
+		expect(await authorize(gift(account, 1), T + 6)).toMatchObject({ decision: 'declined' });
+		expect(await authorize(gift(account, 30), T + 5 + TTL)).toMatchObject({
+			decision: 'approved'
+		});
 		await expectTotalsConsistent(account);
 	});
 
@@ -590,7 +680,8 @@ describeEachDatabase('purchase holds', (ctx) => {
 					code: 'daily_limit',
 					message:
 						'This would take the coins given in gifts today to 150 coins, over the limit of 100 coins, so a guardian must approve it. It resets on Thu, 19 Nov 2026, 00:00 (UTC).',
-					resetsAt: '2026-11-19T00:00:00.000Z'
+					resetsAt: '2026-11-19T00:00:00.000Z',
+					limit: facts({ action: 'approval', requested: 150 })
 				}
 			],
 			expiresAt: iso(T + APPROVAL_TTL),
@@ -633,15 +724,24 @@ describeEachDatabase('purchase holds', (ctx) => {
 		await expectTotalsConsistent(account);
 	});
 
-	it('expires an unanswered approval request after a day, and stops counting it', async () => {
+	it('declines an unanswered approval request after a day (approval_expired), and stops counting it', async () => {
 		const account = await newAccount();
 		await setLimit(account, { period: 'week', amount: 100, action: 'approval' });
 		await setLimit(account, { period: 'week', amount: 200, action: 'block' });
 		const pending = await authorize(gift(account, 150), T);
 		expect(await authorize(gift(account, 100), T + 1000)).toMatchObject({ decision: 'declined' });
-		expect(
-			await holds.get(ctx.database, flow, pending.authorizationId, T + APPROVAL_TTL)
-		).toMatchObject({ status: 'expired', expiresAt: null });
+		expect(await holds.get(ctx.database, flow, pending.authorizationId, T + APPROVAL_TTL)).toEqual({
+			authorizationId: pending.authorizationId,
+			status: 'declined',
+			decision: 'declined',
+			reasons: [
+				{
+					code: 'approval_expired',
+					message: 'No guardian answered in time, so the request expired. Ask again to buy it.'
+				}
+			],
+			expiresAt: null
+		});
 		// The next authorization in the account expires it for good before deciding.
 		expect(await authorize(gift(account, 100), T + APPROVAL_TTL + 1)).toMatchObject({
 			decision: 'approved'
@@ -678,7 +778,16 @@ describeEachDatabase('purchase holds', (ctx) => {
 				code: 'daily_limit',
 				message:
 					'This would take the money spent on coins today to €12.00, over the limit of €10.00, so it is declined. It resets on Thu, 19 Nov 2026, 00:00 (Europe/Paris).',
-				resetsAt: '2026-11-18T23:00:00.000Z'
+				resetsAt: '2026-11-18T23:00:00.000Z',
+				limit: facts({
+					appliesTo: 'recharge',
+					metric: 'money',
+					currency: 'EUR',
+					amount: 1000,
+					used: 600,
+					requested: 600,
+					timeZone: 'Europe/Paris'
+				})
 			}
 		]);
 		const dollars = await authorize(recharge(account, 10, { amount: 1, currency: 'USD' }), T + 3);
@@ -708,7 +817,14 @@ describeEachDatabase('purchase holds', (ctx) => {
 				code: 'creator_limit',
 				message:
 					'This would take the coins given in gifts to this creator this week to 110 coins, over the limit of 100 coins, so it is declined. It resets on Mon, 23 Nov 2026, 00:00 (America/New_York).',
-				resetsAt: '2026-11-23T05:00:00.000Z'
+				resetsAt: '2026-11-23T05:00:00.000Z',
+				limit: facts({
+					period: 'week',
+					creatorId: 'c-ada',
+					used: 80,
+					requested: 30,
+					timeZone: 'America/New_York'
+				})
 			}
 		]);
 		expect(await authorize(gift(account, 30, { creatorId: 'c-bob' }), T + 3)).toMatchObject({
@@ -767,7 +883,8 @@ describeEachDatabase('purchase holds', (ctx) => {
 				code: 'daily_limit',
 				message:
 					'This would take the coins given in gifts today to 101 coins, over the limit of 100 coins, so it is declined. It resets on Mon, 30 Mar 2026, 00:00 (Europe/Berlin).',
-				resetsAt: '2026-03-29T22:00:00.000Z'
+				resetsAt: '2026-03-29T22:00:00.000Z',
+				limit: facts({ used: 100, requested: 1, timeZone: 'Europe/Berlin' })
 			}
 		]);
 		expect(await authorize(gift(account, 100), at('2026-03-29T22:00:00Z'))).toMatchObject({
@@ -811,7 +928,8 @@ describeEachDatabase('purchase holds', (ctx) => {
 				code: 'weekly_limit',
 				message:
 					'This would take the coins given in gifts this week to 101 coins, over the limit of 100 coins, so it is declined. It resets on Mon, 23 Nov 2026, 00:00 (America/New_York).',
-				resetsAt: '2026-11-23T05:00:00.000Z'
+				resetsAt: '2026-11-23T05:00:00.000Z',
+				limit: facts({ period: 'week', used: 100, requested: 1, timeZone: 'America/New_York' })
 			}
 		]);
 		expect(await authorize(gift(account, 100), at('2026-11-23T05:00:00Z'))).toMatchObject({
@@ -840,16 +958,6 @@ describeEachDatabase('purchase holds', (ctx) => {
 		});
 	});
 
-	it('lets a key owned by an account authorize for that account only', async () => {
-		const owner = await newAccount();
-		const stranger = await newAccount();
-		const owned = await newKey(owner);
-		const error = await refusal(authorize(gift(stranger, 10), T, owned));
-		expect(error).toMatchObject({ code: 'NOT_FOUND', message: 'No account with that accountId.' });
-		expect(await authorizationCount(stranger)).toBe(0);
-		expect(await authorize(gift(owner, 10), T, owned)).toMatchObject({ decision: 'approved' });
-	});
-
 	it('answers NOT_FOUND for an unknown account and writes nothing', async () => {
 		const before = await db()
 			.selectFrom('authorizations')
@@ -862,5 +970,117 @@ describeEachDatabase('purchase holds', (ctx) => {
 			.select((eb) => eb.fn.countAll<number>().as('n'))
 			.executeTakeFirstOrThrow();
 		expect(Number(after.n)).toBe(Number(before.n));
+	});
+
+	// Creators
+
+	async function creatorRows(ids: string[]) {
+		return db()
+			.selectFrom('creators')
+			.select(['id', 'created_by_api_key_id'])
+			.where('id', 'in', ids)
+			.execute();
+	}
+
+	it('applies a per-creator limit to every spelling of the creator, by id or handle', async () => {
+		const id = unique('cr_luna').toLowerCase();
+		const handle = unique('lunabeats');
+		await db()
+			.insertInto('creators')
+			.values({
+				id,
+				handle,
+				display_name: 'Luna Beats',
+				first_seen_at: T,
+				created_by_api_key_id: null
+			})
+			.execute();
+		const account = await newAccount();
+		// Set by handle, in another case, as a person types it.
+		const limit = await setLimit(account, { creatorId: `@${handle.toUpperCase()}`, amount: 100 });
+		expect(limit.creator_id).toBe(id);
+
+		const spellings = [
+			id,
+			` ${id.toUpperCase()} `,
+			`@${handle}`,
+			handle.toUpperCase(),
+			`@${handle.toUpperCase()}`
+		];
+		const answers = [];
+		for (const creatorId of spellings) {
+			answers.push(await authorize(gift(account, 30, { creatorId }), T));
+		}
+		expect(answers.map((a) => a.decision)).toEqual([
+			'approved',
+			'approved',
+			'approved',
+			'declined',
+			'declined'
+		]);
+		expect(answers[3]!.reasons.map((r) => r.code)).toEqual(['creator_limit']);
+		const recorded = await db()
+			.selectFrom('authorizations')
+			.select('creator_id')
+			.where('account_id', '=', account)
+			.execute();
+		expect(new Set(recorded.map((r) => r.creator_id))).toEqual(new Set([id]));
+		expect(await total(account, 'day:2026-11-18', `creator:${id}`)).toEqual({
+			captured: 0,
+			held: 90
+		});
+		await expectTotalsConsistent(account);
+	});
+
+	it('records an unknown creator once, whatever the case or a leading @', async () => {
+		const name = unique('NewFace');
+		const account = await newAccount();
+		await setLimit(account, { creatorId: name, amount: 50 });
+		for (const creatorId of [name, ` ${name.toLowerCase()}`, `@${name.toUpperCase()}`]) {
+			await authorize(gift(account, 20, { creatorId }), T);
+		}
+		const folded = name.toLowerCase();
+		expect(await creatorRows([name, folded, `@${folded}`])).toEqual([
+			{ id: folded, created_by_api_key_id: flow.id }
+		]);
+		// 20 + 20 fit the limit of 50; the third spelling is the same creator, so it does not.
+		expect(await total(account, 'day:2026-11-18', `creator:${folded}`)).toEqual({
+			captured: 0,
+			held: 40
+		});
+	});
+
+	it(`caps the unknown creators one key may record at ${creators.NEW_PER_KEY_PER_HOUR} an hour`, async () => {
+		const key = await newKey();
+		const account = await newAccount('UTC', 'USD', 1_000_000);
+		const prefix = unique('cap').toLowerCase();
+		for (let i = 0; i < creators.NEW_PER_KEY_PER_HOUR; i++) {
+			await authorize(gift(account, 1, { creatorId: `${prefix}-${i}` }), T + i, key);
+		}
+		const before = await authorizationCount(account);
+		const error = await refusal(
+			authorize(gift(account, 1, { creatorId: `${prefix}-over` }), T + 1000, key)
+		);
+		expect(error).toMatchObject({
+			code: 'TOO_MANY_REQUESTS',
+			message: expect.stringMatching(
+				/^creatorId: this API key has recorded 100 new creators in the last hour/
+			)
+		});
+		expect(await authorizationCount(account)).toBe(before);
+		expect(await creatorRows([`${prefix}-over`])).toEqual([]);
+
+		// Known creators, another key, and the next hour are not held back.
+		expect(
+			await authorize(gift(account, 1, { creatorId: `${prefix}-7` }), T + 1001, key)
+		).toMatchObject({
+			decision: 'approved'
+		});
+		expect(
+			await authorize(gift(account, 1, { creatorId: `${prefix}-other` }), T + 1002, await newKey())
+		).toMatchObject({ decision: 'approved' });
+		expect(
+			await authorize(gift(account, 1, { creatorId: `${prefix}-later` }), T + HOUR, key)
+		).toMatchObject({ decision: 'approved' });
 	});
 });

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { DB, PurchaseKind } from '../db/schema';
 import { periodKey, totalsKey, windowsAt, type Totals } from '../policy/decide';
+import * as scopes from '../policy/scopes';
+import * as states from './states';
 
 // Running totals per account, period and scope, changed in the same transaction as the
 // authorization, capture, void or expiry that moves them: a limit check reads a handful of
@@ -25,14 +27,14 @@ interface Row {
 
 /** The totals rows one purchase counts in, and by how much. */
 export function rowsFor(purchase: Counted): Row[] {
-	const scopes: [string, number][] = [['coins', purchase.coins]];
-	if (purchase.creator_id) scopes.push([`creator:${purchase.creator_id}`, purchase.coins]);
+	const counted: [string, number][] = [[scopes.coins, purchase.coins]];
+	if (purchase.creator_id) counted.push([scopes.creator(purchase.creator_id), purchase.coins]);
 	if (purchase.currency && purchase.price_amount) {
-		scopes.push([`money:${purchase.currency}`, purchase.price_amount]);
+		counted.push([scopes.money(purchase.currency), purchase.price_amount]);
 	}
 	const rows: Row[] = [];
 	for (const key of [purchase.day_key, purchase.week_key, purchase.month_key]) {
-		for (const [scope, amount] of scopes) rows.push({ period_key: key, scope, amount });
+		for (const [scope, amount] of counted) rows.push({ period_key: key, scope, amount });
 	}
 	return rows;
 }
@@ -47,8 +49,9 @@ export function periodKeysAt(timeZone: string, at: number) {
 }
 
 /**
- * Moves a purchase's amounts in its totals rows: `held: 1` when it is authorized, then
- * `held: -1` with `captured: 1` (capture) or `captured: 0` (void, expiry).
+ * Moves a purchase's amounts in its totals rows (and a gift's in the account's coins on hold):
+ * `held: 1` when it is authorized, then `held: -1` with `captured: 1` (capture) or
+ * `captured: 0` (void, expiry).
  */
 export async function move(
 	trx: Kysely<DB>,
@@ -56,6 +59,16 @@ export async function move(
 	purchase: Counted,
 	change: { held: -1 | 1; captured: 0 | 1 }
 ): Promise<void> {
+	if (purchase.kind === 'gift') {
+		// A gift on hold has spent its coins already, as far as the next gift can tell.
+		await trx
+			.updateTable('accounts')
+			.set((eb) => ({
+				gift_coins_on_hold: eb('gift_coins_on_hold', '+', purchase.coins * change.held)
+			}))
+			.where('id', '=', accountId)
+			.execute();
+	}
 	const rows = rowsFor(purchase);
 	if (change.held === 1) {
 		await trx
@@ -189,7 +202,7 @@ export async function recompute(trx: Kysely<DB>, accountId: string): Promise<Tot
 			'month_key'
 		])
 		.where('account_id', '=', accountId)
-		.where('status', 'in', ['held', 'pending_approval'])
+		.where('status', 'in', states.LIVE)
 		.execute();
 	for (const hold of live) add(hold, 'held');
 	return [...sums.values()].sort((a, b) =>
@@ -211,8 +224,25 @@ export async function stored(trx: Kysely<DB>, accountId: string): Promise<Totals
 		);
 }
 
+/** The coins of an account's live gift holds, summed from scratch (`gift_coins_on_hold` keeps it). */
+export async function recomputeGiftsOnHold(trx: Kysely<DB>, accountId: string): Promise<number> {
+	const row = await trx
+		.selectFrom('authorizations')
+		.select((eb) => eb.fn.sum<number>('coins').as('coins'))
+		.where('account_id', '=', accountId)
+		.where('kind', '=', 'gift')
+		.where('status', 'in', states.LIVE)
+		.executeTakeFirst();
+	return Number(row?.coins ?? 0);
+}
+
 /** Replaces an account's totals with `recompute`'s (after importing history). */
 export async function rebuild(trx: Kysely<DB>, accountId: string): Promise<void> {
+	await trx
+		.updateTable('accounts')
+		.set({ gift_coins_on_hold: await recomputeGiftsOnHold(trx, accountId) })
+		.where('id', '=', accountId)
+		.execute();
 	const rows = await recompute(trx, accountId);
 	await trx.deleteFrom('period_totals').where('account_id', '=', accountId).execute();
 	for (let i = 0; i < rows.length; i += 200) {

@@ -7,7 +7,7 @@ import type { DB } from '../db/schema';
 import * as budgets from './budgets';
 import * as limits from './limits';
 import * as catalogue from '../shop/catalogue';
-import { asText, describe, type CreatorRef } from './limit-words';
+import { asText, describe, SETTER_WORDS, type CreatorRef } from './limit-words';
 
 // The Budgets page: the account's own limits, through policy/budgets.ts, so that raising or
 // removing one waits out the cool-off exactly as it does through the API.
@@ -33,7 +33,7 @@ export async function list(db: Kysely<DB>, user: SessionUser, now: number) {
 			parts,
 			text: asText(parts),
 			/** Guardian (and operator) limits can only be changed by whoever set them. */
-			lockedBy: limit.set_by === 'self' ? null : limit.set_by,
+			lockedBy: limit.set_by === 'self' ? null : SETTER_WORDS[limit.set_by],
 			startsAt: limit.effective_at > now ? limit.effective_at : null,
 			endsAt: limit.ends_at
 		};

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { LimitInput } from '$lib/schemas/limits';
 import type { DB, Limit } from '../db/schema';
+import * as creators from '../creators';
 import * as limits from './limits';
+import { lockedMessage } from './limit-words';
 
 // Budgets are the limits people set on themselves. Tightening takes effect at once; raising or
 // removing one waits a cool-off, so an impulse at 2 a.m. cannot undo a budget set with a clear head.
@@ -33,12 +35,7 @@ export function isTightening(current: Limit, next: LimitInput): boolean {
 async function ownEditable(db: Kysely<DB>, accountId: string, limitId: string): Promise<Limit> {
 	const current = await limits.get(db, accountId, limitId);
 	if (!current) throw new BudgetError('NOT_FOUND', 'No such limit on your account.');
-	if (current.set_by !== 'self') {
-		throw new BudgetError(
-			'FORBIDDEN',
-			'This limit was set by a guardian; only a guardian can change it.'
-		);
-	}
+	if (current.set_by !== 'self') throw new BudgetError('FORBIDDEN', lockedMessage(current.set_by));
 	return current;
 }
 
@@ -66,6 +63,9 @@ export async function change(
 	now: number
 ): Promise<{ limit: Limit; effectiveAt: number }> {
 	const current = await ownEditable(db, account.id, limitId);
+	// Compared with the stored limit as it will be stored: by the creator's id, not a spelling.
+	if (input.creatorId)
+		input = { ...input, creatorId: await creators.canonical(db, input.creatorId) };
 	const effectiveAt =
 		isTightening(current, input) || current.effective_at > now ? now : now + COOL_OFF;
 	await limits.end(db, current.id, effectiveAt);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decide, type LimitRule, type Outcome, type PurchaseRequest } from './decide';
-import { REASON_CODES } from './reasons';
+import { decide, type LimitRule, type Outcome, type PurchaseRequest, type Wallet } from './decide';
+import { REASON_CODES } from '$lib/schemas/reasons';
 
 // The oracle below works out periods with Intl (not Luxon, which the engine uses) and checks
 // every answer against the plain meaning of a limit: used + amount > limit, in that period.
@@ -63,6 +63,7 @@ function scopeOf(limit: LimitRule): string {
 interface Case {
 	zone: string;
 	now: number;
+	wallet: Wallet;
 	request: PurchaseRequest;
 	limits: LimitRule[];
 	totals: Map<string, number>;
@@ -87,6 +88,11 @@ function exceeds(limit: LimitRule, c: Case): boolean {
 	return used + amount > limit.amount;
 }
 
+/** Whether a gift is larger than the balance less the gifts on hold. */
+function short(c: Case): boolean {
+	return c.request.kind === 'gift' && c.request.coins > c.wallet.balance - c.wallet.onHold;
+}
+
 const codes: Record<LimitRule['period'], string> = {
 	purchase: 'per_purchase_limit',
 	day: 'daily_limit',
@@ -101,7 +107,7 @@ function expectedCode(limit: LimitRule): string {
 }
 
 const run = (c: Case): Outcome =>
-	decide(c.request, c.limits, c.totals, { now: c.now, timeZone: c.zone });
+	decide(c.request, c.limits, c.totals, { now: c.now, timeZone: c.zone, wallet: c.wallet });
 
 // Instants near the edges that matter: local midnights, Mondays, month ends and DST changes.
 const edges = [
@@ -194,9 +200,21 @@ const caseArb: fc.Arbitrary<Case> = fc
 			minLength: scopes.length * 3,
 			maxLength: scopes.length * 3
 		}),
-		stale: fc.integer({ min: 1, max: 1000 })
+		stale: fc.integer({ min: 1, max: 1000 }),
+		// Mostly enough coins, so that the limits decide; sometimes too few, or a balance
+		// already below what is on hold.
+		wallet: fc.oneof(
+			{ weight: 3, arbitrary: fc.constant({ balance: 20_000_000, onHold: 0 }) },
+			{
+				weight: 2,
+				arbitrary: fc.record({
+					balance: fc.integer({ min: -50, max: 300 }),
+					onHold: fc.integer({ min: 0, max: 300 })
+				})
+			}
+		)
 	})
-	.map(({ zone, now, request, limits, used, stale }) => {
+	.map(({ zone, now, request, limits, used, stale, wallet }) => {
 		const totals = new Map<string, number>();
 		// What was spent in an earlier period must not count in this one.
 		const before = now - 40 * 86_400_000;
@@ -209,7 +227,7 @@ const caseArb: fc.Arbitrary<Case> = fc
 				totals.set(`${earlier}|${scope}`, stale);
 			});
 		});
-		return { zone, now, request, limits: [...limits], totals };
+		return { zone, now, wallet, request, limits: [...limits], totals };
 	});
 
 // decide() costs most of a millisecond (Luxon windows, Intl formatting of the reset time), so
@@ -223,23 +241,40 @@ describe('decide: properties over random limits, totals and requests', () => {
 				const { decision, hits } = run(c);
 				const exceeded = c.limits.filter((l) => exceeds(l, c));
 
-				// An approval (or a request for one) never leads past a block limit.
+				// An approval (or a request for one) never leads past a block limit, nor spends
+				// coins the account does not have.
 				if (decision !== 'declined') {
 					expect(exceeded.filter((l) => l.action === 'block')).toEqual([]);
+					expect(short(c)).toBe(false);
 				}
-				const expected = exceeded.some((l) => l.action === 'block')
-					? 'declined'
-					: exceeded.some((l) => l.action === 'approval')
-						? 'pending_approval'
-						: 'approved';
+				const expected =
+					short(c) || exceeded.some((l) => l.action === 'block')
+						? 'declined'
+						: exceeded.some((l) => l.action === 'approval')
+							? 'pending_approval'
+							: 'approved';
 				expect(decision).toBe(expected);
 
-				// Every applicable exceeded limit is reported, and nothing else; blocks first.
-				expect(hits.map((h) => h.limitId).sort()).toEqual(exceeded.map((l) => l.id).sort());
+				// Every applicable exceeded limit is reported, and nothing else; blocks first, the
+				// balance first of all.
+				const limitHits = hits.filter((h) => h.limitId !== null);
+				expect(limitHits.map((h) => h.limitId).sort()).toEqual(exceeded.map((l) => l.id).sort());
 				const ranks = hits.map((h) => rank[h.action]);
 				expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+				expect(hits.length - limitHits.length).toBe(short(c) ? 1 : 0);
 
 				for (const hit of hits) {
+					if (hit.limitId === null) {
+						expect(hit).toBe(hits[0]);
+						const available = Math.max(0, c.wallet.balance - c.wallet.onHold);
+						expect(hit.action).toBe('block');
+						expect(hit.reason).toMatchObject({
+							code: 'insufficient_balance',
+							coins: { needed: c.request.coins, available, ...c.wallet }
+						});
+						expect(hit.reason.resetsAt).toBeUndefined();
+						continue;
+					}
 					const limit = c.limits.find((l) => l.id === hit.limitId)!;
 					expect(hit.action).toBe(limit.action);
 					expect(hit.reason.code).toBe(expectedCode(limit));
@@ -291,6 +326,8 @@ describe('decide: properties over random limits, totals and requests', () => {
 });
 
 describe('decide: examples', () => {
+	// Enough coins for any gift here: these examples are about limits.
+	const wallet = { balance: 1_000_000, onHold: 0 };
 	const gift = (coins: number, creatorId = 'c-ada'): PurchaseRequest => ({
 		kind: 'gift',
 		coins,
@@ -314,7 +351,8 @@ describe('decide: examples', () => {
 		const totals = new Map([['day:2026-03-29|coins', 70]]);
 		const { decision, hits } = decide(gift(40), [limit({})], totals, {
 			now: noon,
-			timeZone: 'Europe/Berlin'
+			timeZone: 'Europe/Berlin',
+			wallet
 		});
 		expect(decision).toBe('declined');
 		expect(hits.map((h) => h.reason)).toEqual([
@@ -322,7 +360,19 @@ describe('decide: examples', () => {
 				code: 'daily_limit',
 				message:
 					'This would take the coins given in gifts today to 110 coins, over the limit of 100 coins, so it is declined. It resets on Mon, 30 Mar 2026, 00:00 (Europe/Berlin).',
-				resetsAt: '2026-03-29T22:00:00.000Z'
+				resetsAt: '2026-03-29T22:00:00.000Z',
+				limit: {
+					appliesTo: 'gift',
+					metric: 'coins',
+					period: 'day',
+					amount: 100,
+					currency: null,
+					creatorId: null,
+					action: 'block',
+					used: 70,
+					requested: 40,
+					timeZone: 'Europe/Berlin'
+				}
 			}
 		]);
 	});
@@ -333,13 +383,14 @@ describe('decide: examples', () => {
 		const totals = new Map([['day:2026-09-06|coins', 100]]);
 		const { hits } = decide(gift(1), [limit({})], totals, {
 			now,
-			timeZone: 'America/Santiago'
+			timeZone: 'America/Santiago',
+			wallet
 		});
 		expect(hits[0]!.reason.resetsAt).toBe('2026-09-07T03:00:00.000Z'); // 00:00 at UTC-3
 	});
 
 	it('explains recharge limits in coins and in money in plain sentences', () => {
-		const context = { now: noon, timeZone: 'UTC' };
+		const context = { now: noon, timeZone: 'UTC', wallet };
 		const request: PurchaseRequest = {
 			kind: 'recharge',
 			coins: 700,
@@ -362,19 +413,47 @@ describe('decide: examples', () => {
 				code: 'monthly_limit',
 				message:
 					'This would take the coins bought this month to 1,100 coins, over the limit of 1,000 coins, so it is declined. It resets on Wed, 1 Apr 2026, 00:00 (UTC).',
-				resetsAt: '2026-04-01T00:00:00.000Z'
+				resetsAt: '2026-04-01T00:00:00.000Z',
+				limit: {
+					appliesTo: 'recharge',
+					metric: 'coins',
+					period: 'month',
+					amount: 1000,
+					currency: null,
+					creatorId: null,
+					action: 'block',
+					used: 400,
+					requested: 700,
+					timeZone: 'UTC'
+				}
 			},
 			{
 				code: 'per_purchase_limit',
 				message:
-					'This purchase is $6.99, over the limit of $5.00 per purchase, so a guardian must approve it.'
+					'This purchase is $6.99, over the limit of $5.00 per purchase, so a guardian must approve it.',
+				limit: {
+					appliesTo: 'recharge',
+					metric: 'money',
+					period: 'purchase',
+					amount: 500,
+					currency: 'USD',
+					creatorId: null,
+					action: 'approval',
+					used: 0,
+					requested: 699,
+					timeZone: 'UTC'
+				}
 			}
 		]);
 	});
 
 	it('allows exactly up to the limit', () => {
 		const totals = new Map([['day:2026-03-29|coins', 60]]);
-		const outcome = decide(gift(40), [limit({})], totals, { now: noon, timeZone: 'Europe/Berlin' });
+		const outcome = decide(gift(40), [limit({})], totals, {
+			now: noon,
+			timeZone: 'Europe/Berlin',
+			wallet
+		});
 		expect(outcome).toEqual({ decision: 'approved', hits: [] });
 	});
 
@@ -384,7 +463,7 @@ describe('decide: examples', () => {
 			limit({ id: 'week', period: 'week', amount: 30, action: 'approval' }),
 			limit({ id: 'each', period: 'purchase', amount: 20 })
 		];
-		const declined = decide(gift(50), limits, new Map(), { now: noon, timeZone: 'UTC' });
+		const declined = decide(gift(50), limits, new Map(), { now: noon, timeZone: 'UTC', wallet });
 		expect(declined.decision).toBe('declined');
 		expect(declined.hits.map((h) => [h.limitId, h.reason.code])).toEqual([
 			['each', 'per_purchase_limit'],
@@ -394,7 +473,7 @@ describe('decide: examples', () => {
 		expect(declined.hits[0]!.reason.resetsAt).toBeUndefined();
 		expect(declined.hits[1]!.reason.resetsAt).toBe('2026-03-30T00:00:00.000Z'); // Monday
 
-		const warned = decide(gift(15), limits, new Map(), { now: noon, timeZone: 'UTC' });
+		const warned = decide(gift(15), limits, new Map(), { now: noon, timeZone: 'UTC', wallet });
 		expect(warned.decision).toBe('approved');
 		expect(warned.hits.map((h) => h.reason.code)).toEqual(['daily_limit']);
 		expect(warned.hits[0]!.reason.message).toContain('past the warning level you set');
@@ -402,13 +481,33 @@ describe('decide: examples', () => {
 
 	it('blocks gifts to a blocked creator without a reset, and leaves other creators alone', () => {
 		const blocked = limit({ creatorId: 'c-bob', amount: 0 });
-		const toBob = decide(gift(1, 'c-bob'), [blocked], new Map(), { now: noon, timeZone: 'UTC' });
+		const toBob = decide(gift(1, 'c-bob'), [blocked], new Map(), {
+			now: noon,
+			timeZone: 'UTC',
+			wallet
+		});
 		expect(toBob.decision).toBe('declined');
 		expect(toBob.hits[0]!.reason).toEqual({
 			code: 'creator_blocked',
-			message: 'Gifts to this creator are blocked.'
+			message: 'Gifts to this creator are blocked.',
+			limit: {
+				appliesTo: 'gift',
+				metric: 'coins',
+				period: 'day',
+				amount: 0,
+				currency: null,
+				creatorId: 'c-bob',
+				action: 'block',
+				used: 0,
+				requested: 1,
+				timeZone: 'UTC'
+			}
 		});
-		const toAda = decide(gift(1, 'c-ada'), [blocked], new Map(), { now: noon, timeZone: 'UTC' });
+		const toAda = decide(gift(1, 'c-ada'), [blocked], new Map(), {
+			now: noon,
+			timeZone: 'UTC',
+			wallet
+		});
 		expect(toAda.decision).toBe('approved');
 	});
 
@@ -425,7 +524,7 @@ describe('decide: examples', () => {
 			price: { amount: 99, currency: 'USD' },
 			creatorId: null
 		};
-		const outcome = decide(request, [money], new Map(), { now: noon, timeZone: 'UTC' });
+		const outcome = decide(request, [money], new Map(), { now: noon, timeZone: 'UTC', wallet });
 		expect(outcome.decision).toBe('declined');
 		expect(outcome.hits[0]!.reason.message).toContain(
 			'This limit is in EUR and the price is in USD'
@@ -434,8 +533,73 @@ describe('decide: examples', () => {
 			{ ...request, price: { amount: 99, currency: 'EUR' } },
 			[money],
 			new Map([['day:2026-03-29|money:EUR', 99_950]]),
-			{ now: noon, timeZone: 'UTC' }
+			{ now: noon, timeZone: 'UTC', wallet }
 		);
 		expect(euros.hits[0]!.reason.message).toContain('to €1,000.49, over the limit of €1,000.00');
+	});
+
+	it('declines a gift larger than the balance less the gifts on hold, with the numbers', () => {
+		const context = { now: noon, timeZone: 'UTC' };
+		const outcome = decide(gift(30), [limit({ action: 'warn', amount: 10 })], new Map(), {
+			...context,
+			wallet: { balance: 65, onHold: 60 }
+		});
+		expect(outcome.decision).toBe('declined');
+		expect(outcome.hits.map((h) => [h.limitId, h.action, h.reason])).toEqual([
+			[
+				null,
+				'block',
+				{
+					code: 'insufficient_balance',
+					message:
+						'This gift needs 30 coins and 5 are available (65 in the balance, 60 on hold for other gifts).',
+					coins: { needed: 30, available: 5, balance: 65, onHold: 60 }
+				}
+			],
+			['lim-1', 'warn', expect.objectContaining({ code: 'daily_limit' })]
+		]);
+
+		const nothingHeld = decide(gift(30), [], new Map(), {
+			...context,
+			wallet: { balance: 1, onHold: 0 }
+		});
+		expect(nothingHeld.hits[0]!.reason.message).toBe(
+			'This gift needs 30 coins and 1 is available.'
+		);
+		// A balance already below what is on hold has nothing available, not a negative amount.
+		const overdrawn = decide(gift(1), [], new Map(), {
+			...context,
+			wallet: { balance: -235, onHold: 0 }
+		});
+		expect(overdrawn.hits[0]!.reason.coins).toEqual({
+			needed: 1,
+			available: 0,
+			balance: -235,
+			onHold: 0
+		});
+	});
+
+	it('lets a gift spend exactly the coins available, and a recharge needs no balance', () => {
+		const context = { now: noon, timeZone: 'UTC', wallet: { balance: 65, onHold: 35 } };
+		expect(decide(gift(30), [], new Map(), context)).toEqual({ decision: 'approved', hits: [] });
+		expect(decide(gift(31), [], new Map(), context).decision).toBe('declined');
+		const recharge: PurchaseRequest = {
+			kind: 'recharge',
+			coins: 1000,
+			price: { amount: 999, currency: 'USD' },
+			creatorId: null
+		};
+		const empty = { ...context, wallet: { balance: 0, onHold: 0 } };
+		expect(decide(recharge, [], new Map(), empty)).toEqual({ decision: 'approved', hits: [] });
+	});
+
+	it('declines a short gift even where a limit would only ask a guardian', () => {
+		const outcome = decide(gift(50), [limit({ action: 'approval', amount: 10 })], new Map(), {
+			now: noon,
+			timeZone: 'UTC',
+			wallet: { balance: 20, onHold: 0 }
+		});
+		expect(outcome.decision).toBe('declined');
+		expect(outcome.hits.map((h) => h.reason.code)).toEqual(['insufficient_balance', 'daily_limit']);
 	});
 });

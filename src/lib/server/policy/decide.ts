@@ -1,7 +1,14 @@
-import { formatCoins, formatMoney } from '$lib/money';
-import type { Decision, LimitAction, LimitMetric, LimitPeriod, PurchaseKind } from '../db/schema';
+import { withMessage } from '$lib/reasons';
+import type {
+	LimitFacts,
+	LimitReasonCode,
+	LimitTerms,
+	Reason,
+	Shortfall
+} from '$lib/schemas/reasons';
+import type { Decision, LimitAction, PurchaseKind } from '../db/schema';
 import { windowOf, type Period, type PeriodWindow } from './periods';
-import type { Reason, ReasonCode } from './reasons';
+import * as scopes from './scopes';
 
 // The decision engine: data in, decision out. No I/O and no clock: `now` is an argument,
 // so the same inputs always give the same answer and property tests can run it by the thousand.
@@ -13,27 +20,29 @@ export interface PurchaseRequest {
 	creatorId: string | null;
 }
 
-export interface LimitRule {
+export interface LimitRule extends LimitTerms {
 	id: string;
-	appliesTo: PurchaseKind;
-	metric: LimitMetric;
-	period: LimitPeriod;
-	amount: number;
-	currency: string | null;
-	creatorId: string | null;
-	action: LimitAction;
 }
 
 /** Captured plus held amounts, by `totalsKey(periodKey, scope)`; a missing key is zero. */
 export type Totals = ReadonlyMap<string, number>;
 
+/** The account's coins: gifts are paid from the balance less the gifts already on hold. */
+export interface Wallet {
+	balance: number;
+	/** Coins of gifts held or waiting for a guardian. */
+	onHold: number;
+}
+
 export interface DecisionContext {
 	now: number;
 	timeZone: string;
+	wallet: Wallet;
 }
 
 export interface LimitHit {
-	limitId: string;
+	/** The limit passed, or null when the gift is larger than the coins available. */
+	limitId: string | null;
 	action: LimitAction;
 	reason: Reason;
 }
@@ -60,8 +69,8 @@ export function periodKey(period: Period, window: PeriodWindow): string {
 
 /** What a limit counts: all coins, coins to one creator, or money in one currency. */
 export function scopeOf(limit: Pick<LimitRule, 'metric' | 'currency' | 'creatorId'>): string {
-	if (limit.metric === 'money') return `money:${limit.currency}`;
-	return limit.creatorId ? `creator:${limit.creatorId}` : 'coins';
+	if (limit.metric === 'money') return scopes.money(limit.currency!);
+	return limit.creatorId ? scopes.creator(limit.creatorId) : scopes.coins;
 }
 
 export function totalsKey(periodKeyValue: string, scope: string): string {
@@ -83,6 +92,8 @@ export function decide(
 ): Outcome {
 	const windows = windowsAt(context.timeZone, context.now);
 	const hits: LimitHit[] = [];
+	const shortfall = shortfallOf(request, context.wallet);
+	if (shortfall) hits.push(shortfallHit(shortfall));
 	for (const limit of limits) {
 		if (!applies(limit, request)) continue;
 		const hit = check(limit, request, totals, windows, context.timeZone);
@@ -97,6 +108,19 @@ export function decide(
 	return { decision, hits };
 }
 
+/** What a gift lacks, or null when the coins available cover it (recharges never lack). */
+function shortfallOf(request: PurchaseRequest, wallet: Wallet): Shortfall | null {
+	if (request.kind !== 'gift') return null;
+	const available = Math.max(0, wallet.balance - wallet.onHold);
+	if (request.coins <= available) return null;
+	return { needed: request.coins, available, balance: wallet.balance, onHold: wallet.onHold };
+}
+
+function shortfallHit(coins: Shortfall): LimitHit {
+	const reason = withMessage({ code: 'insufficient_balance', coins });
+	return { limitId: null, action: 'block', reason };
+}
+
 function check(
 	limit: LimitRule,
 	request: PurchaseRequest,
@@ -108,27 +132,28 @@ function check(
 	const used = window
 		? (totals.get(totalsKey(periodKey(limit.period as Period, window), scopeOf(limit))) ?? 0)
 		: 0;
-	const code = codeFor(limit);
-
-	if (limit.metric === 'money' && request.price?.currency !== limit.currency) {
-		// No exchange rates here: a price in another currency cannot be checked against this
-		// limit, so it is treated as over it rather than waved through.
-		const paid = request.price?.currency ?? 'no price';
-		return hit(
-			limit,
-			code,
-			window,
-			timeZone,
-			`This limit is in ${limit.currency} and the price is in ${paid}; Coinguard cannot convert between them, so the limit is treated as reached.`
-		);
-	}
-
-	const amount = limit.metric === 'money' ? request.price!.amount : request.coins;
-	if (used + amount <= limit.amount) return null;
-	return hit(limit, code, window, timeZone, describe(limit, code, used, amount));
+	const mismatched = limit.metric === 'money' && request.price?.currency !== limit.currency;
+	const requested = limit.metric === 'money' ? (request.price?.amount ?? 0) : request.coins;
+	if (!mismatched && used + requested <= limit.amount) return null;
+	const facts: LimitFacts = {
+		appliesTo: limit.appliesTo,
+		metric: limit.metric,
+		period: limit.period,
+		amount: limit.amount,
+		currency: limit.currency,
+		creatorId: limit.creatorId,
+		action: limit.action,
+		used,
+		requested,
+		timeZone
+	};
+	// No exchange rates here: a price in another currency cannot be checked against this
+	// limit, so it is treated as over it rather than waved through.
+	if (mismatched) facts.priceCurrency = request.price?.currency ?? null;
+	return hit(limit, window, facts);
 }
 
-function codeFor(limit: LimitRule): ReasonCode {
+function codeFor(limit: LimitRule): LimitReasonCode {
 	if (limit.creatorId)
 		return limit.amount === 0 && limit.action === 'block' ? 'creator_blocked' : 'creator_limit';
 	switch (limit.period) {
@@ -143,69 +168,11 @@ function codeFor(limit: LimitRule): ReasonCode {
 	}
 }
 
-function hit(
-	limit: LimitRule,
-	code: ReasonCode,
-	window: PeriodWindow | null,
-	timeZone: string,
-	sentence: string
-): LimitHit {
-	const reason: Reason = { code, message: sentence };
-	if (window && code !== 'creator_blocked') {
-		reason.resetsAt = new Date(window.end).toISOString();
-		reason.message += ` It resets ${formatReset(window.end, timeZone)}.`;
-	}
+function hit(limit: LimitRule, window: PeriodWindow | null, facts: LimitFacts): LimitHit {
+	const code = codeFor(limit);
+	const reason: Reason =
+		window && code !== 'creator_blocked'
+			? withMessage({ code, limit: facts, resetsAt: new Date(window.end).toISOString() })
+			: withMessage({ code, limit: facts });
 	return { limitId: limit.id, action: limit.action, reason };
-}
-
-const periodWords: Record<LimitPeriod, string> = {
-	purchase: 'per purchase',
-	day: 'today',
-	week: 'this week',
-	month: 'this month'
-};
-
-function describe(limit: LimitRule, code: ReasonCode, used: number, amount: number): string {
-	const format = (value: number) =>
-		limit.metric === 'money'
-			? formatMoney(value, limit.currency!, 'en-US')
-			: `${formatCoins(value, 'en-US')} coins`;
-	if (code === 'creator_blocked') return 'Gifts to this creator are blocked.';
-	const what =
-		limit.appliesTo === 'recharge'
-			? limit.metric === 'money'
-				? 'the money spent on coins'
-				: 'the coins bought'
-			: 'the coins given in gifts';
-	const target = limit.creatorId ? ' to this creator' : '';
-	const consequence =
-		limit.action === 'block'
-			? 'so it is declined'
-			: limit.action === 'approval'
-				? 'so a guardian must approve it'
-				: 'which is past the warning level you set';
-	if (limit.period === 'purchase') {
-		return `This purchase is ${format(amount)}, over the limit of ${format(limit.amount)} per purchase, ${consequence}.`;
-	}
-	return `This would take ${what}${target} ${periodWords[limit.period]} to ${format(used + amount)}, over the limit of ${format(limit.amount)}, ${consequence}.`;
-}
-
-const resetFormats = new Map<string, Intl.DateTimeFormat>();
-
-function formatReset(at: number, timeZone: string): string {
-	// Building an Intl formatter costs far more than using one: keep one per zone.
-	let format = resetFormats.get(timeZone);
-	if (!format) {
-		format = new Intl.DateTimeFormat('en-GB', {
-			weekday: 'short',
-			day: 'numeric',
-			month: 'short',
-			year: 'numeric',
-			hour: '2-digit',
-			minute: '2-digit',
-			timeZone
-		});
-		resetFormats.set(timeZone, format);
-	}
-	return `on ${format.format(at)} (${timeZone})`;
 }

@@ -1,5 +1,5 @@
 import { formatCoins, formatMoney } from '$lib/money';
-import type { Limit } from '../db/schema';
+import type { Limit, LimitSetter } from '../db/schema';
 
 // A limit in plain words: "At most 5,000 coins bought per month — block".
 
@@ -28,6 +28,18 @@ export const ACTION_WORDS: Record<Limit['action'], string> = {
 	approval: 'ask a guardian',
 	warn: 'warn only'
 };
+
+/** Who set a limit that the account itself may not change. */
+export const SETTER_WORDS: Record<Exclude<LimitSetter, 'self'>, string> = {
+	guardian: 'a guardian',
+	operator: 'Coinguard'
+};
+
+/** Why a limit cannot be changed from the account it applies to. */
+export function lockedMessage(setBy: Exclude<LimitSetter, 'self'>): string {
+	const who = SETTER_WORDS[setBy];
+	return `This limit was set by ${who}; only ${who} can change it.`;
+}
 
 function amountOf(limit: Described): string {
 	return limit.metric === 'money' && limit.currency

@@ -1,5 +1,14 @@
 import type { Kysely } from 'kysely';
-import type { DB, Limit, LimitSetter, PurchaseKind } from '../db/schema';
+import type {
+	DB,
+	Limit,
+	LimitAction,
+	LimitMetric,
+	LimitPeriod,
+	LimitSetter,
+	PurchaseKind
+} from '../db/schema';
+import * as creators from '../creators';
 import { newId } from '../ids';
 import type { LimitRule } from './decide';
 
@@ -47,12 +56,12 @@ export function list(db: Kysely<DB>, accountId: string, now: number): Promise<Li
 
 export interface NewLimit {
 	appliesTo: PurchaseKind;
-	metric: 'coins' | 'money';
-	period: 'purchase' | 'day' | 'week' | 'month';
+	metric: LimitMetric;
+	period: LimitPeriod;
 	amount: number;
 	currency: string | null;
 	creatorId: string | null;
-	action: 'block' | 'approval' | 'warn';
+	action: LimitAction;
 }
 
 export async function add(
@@ -63,6 +72,8 @@ export async function add(
 	now: number,
 	effectiveAt = now
 ): Promise<Limit> {
+	// The id a purchase naming this creator will carry, however the limit spelt it.
+	const creatorId = limit.creatorId ? await creators.canonical(db, limit.creatorId) : null;
 	return db
 		.insertInto('limits')
 		.values({
@@ -75,7 +86,7 @@ export async function add(
 			period: limit.period,
 			amount: limit.amount,
 			currency: limit.metric === 'money' ? limit.currency : null,
-			creator_id: limit.creatorId,
+			creator_id: creatorId,
 			action: limit.action,
 			created_at: now,
 			effective_at: effectiveAt,

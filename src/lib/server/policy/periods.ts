@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
+import type { CalendarPeriod } from '$lib/schemas/limits';
 
-export type Period = 'day' | 'week' | 'month';
+export type Period = CalendarPeriod;
 
 export interface PeriodWindow {
 	/** A stable name for the period in the account's zone: `2026-11-21`, `2026-W47`, `2026-11`. */

@@ -29,11 +29,15 @@ export function gift(db: Kysely<DB>, id: string): Promise<Gift | undefined> {
 	return db.selectFrom('gifts').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** `@name` and `name` both find the creator whose handle is `name`. */
+/** `@name` and `name` both find the creator whose handle is `name`, in any case. */
 export function creatorByHandle(db: Kysely<DB>, handle: string): Promise<Creator | undefined> {
-	const bare = handle.trim().replace(/^@/, '');
+	const bare = handle.trim().replace(/^@/, '').toLowerCase();
 	if (!bare || bare.length > 255) return Promise.resolve(undefined);
-	return db.selectFrom('creators').selectAll().where('handle', '=', bare).executeTakeFirst();
+	return db
+		.selectFrom('creators')
+		.selectAll()
+		.where((eb) => eb(eb.fn('lower', ['handle']), '=', bare))
+		.executeTakeFirst();
 }
 
 export async function creatorsByIds(db: Kysely<DB>, ids: readonly string[]): Promise<Creator[]> {

@@ -1,4 +1,6 @@
+import * as reasons from '$lib/reasons';
 import type { AuthorizeInput, AuthorizeResponse } from '$lib/schemas/purchase';
+import type { Reason, ReasonCode } from '$lib/schemas/reasons';
 import { errorCode, type PurchaseApi } from './api';
 import type { PaymentResult } from './payment';
 
@@ -7,6 +9,8 @@ import type { PaymentResult } from './payment';
 // cannot be asked, nothing is paid.
 
 export interface ReasonView {
+	/** The API's stable reason code (`daily_limit`, `insufficient_balance` …). */
+	code: ReasonCode;
 	message: string;
 	/** ISO time at which the limit starts a new period. */
 	resetsAt: string | null;
@@ -23,13 +27,15 @@ export type Settlement =
 export type Pay = (() => Promise<PaymentResult>) | null;
 
 /**
- * The API's reason messages end by naming the reset time; the pages show `resetsAt` in the
- * account's own date format instead, so that sentence is dropped rather than said twice.
+ * The pages show `resetsAt` in the account's own date format, so the sentence is made without
+ * its "It resets on …" ending rather than saying it twice.
  */
-export function reasonView(reason: AuthorizeResponse['reasons'][number]): ReasonView {
-	const resetsAt = reason.resetsAt ?? null;
-	const message = resetsAt ? reason.message.replace(/\s*It resets on [^]*\.$/, '') : reason.message;
-	return { message, resetsAt };
+export function reasonView(reason: Reason): ReasonView {
+	// A reason recorded before reasons carried their data keeps the message it had.
+	const message = reasons.hasFacts(reason)
+		? reasons.sentence(reason, { reset: false })
+		: reason.message;
+	return { code: reason.code, message, resetsAt: reason.resetsAt ?? null };
 }
 
 async function ask(api: PurchaseApi, request: AuthorizeInput): Promise<AuthorizeResponse | string> {

@@ -1,15 +1,21 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { RequestEvent } from '@sveltejs/kit';
 import { ZodError } from 'zod';
+import { MAX_BATCH_CALLS } from '$lib/schemas/common';
 import { appDatabase } from '../app';
 import * as apiKeys from '../auth/api-keys';
 import type { SessionUser } from '../auth/sessions';
 import type { ApiKeySummary } from '../auth/api-keys';
 import type { Database } from '../db';
+import { isSameOrigin } from '../guard';
+import * as unavailable from '../db/unavailable';
 
 export interface Context {
 	database: Database;
+	/** The user of the session cookie; read only when the request carries no API key. */
 	user: SessionUser | null;
+	/** Whether the request came from a page of this site (its `Origin`), as form actions require. */
+	sameOrigin: boolean;
 	/** Whether the request carries `Authorization: Bearer …` at all. */
 	hasBearer: boolean;
 	/** The request's API key, looked up once however many batched calls ask for it. */
@@ -25,6 +31,7 @@ export function createContext(event: RequestEvent): Context {
 	return {
 		database,
 		user: event.locals.user,
+		sameOrigin: isSameOrigin(event.request, event.url),
 		hasBearer: match !== null,
 		apiKey: () => {
 			if (!match) return Promise.resolve(null);
@@ -43,17 +50,26 @@ function describeZodError(error: ZodError): string {
 		.join('; ');
 }
 
+const INTERNAL = 'Something went wrong on our side and nothing was done. Try again in a moment.';
+
+function messageOf(error: TRPCError, shape: { message: string }): string {
+	if (error.cause instanceof ZodError) return describeZodError(error.cause);
+	if (error.cause instanceof SyntaxError)
+		return `Malformed JSON in the request body: ${error.message}`;
+	// An unexpected error's own message may be a database's: it stays in the server log.
+	if (error.code === 'INTERNAL_SERVER_ERROR') return INTERNAL;
+	if (error.message === 'Batch call exceeds maximum size') {
+		return `A batch may hold at most ${MAX_BATCH_CALLS} calls; nothing in this one was run.`;
+	}
+	return shape.message;
+}
+
 const t = initTRPC.context<Context>().create({
 	errorFormatter({ shape, error }) {
 		const zod = error.cause instanceof ZodError ? error.cause : null;
-		const malformed = error.cause instanceof SyntaxError;
 		return {
 			...shape,
-			message: zod
-				? describeZodError(zod)
-				: malformed
-					? `Malformed JSON in the request body: ${error.message}`
-					: shape.message,
+			message: messageOf(error, shape),
 			data: {
 				...shape.data,
 				// Internal errors keep their details in the server log, not in the answer.
@@ -66,15 +82,61 @@ const t = initTRPC.context<Context>().create({
 	}
 });
 
-export const router = t.router;
-export const publicProcedure = t.procedure;
+/** A procedure that failed for want of the database answers 503 with a plain sentence, logged in one line. */
+const databaseUnavailable = t.middleware(async ({ next, path }) => {
+	const result = await next();
+	if (!result.ok && unavailable.isUnavailable(result.error.cause)) {
+		const cause = result.error.cause;
+		console.error(unavailable.logLine(cause, `tRPC ${path}`));
+		throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: unavailable.messageFor(cause) });
+	}
+	return result;
+});
 
-export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+export const router = t.router;
+
+/**
+ * The path of the first string in `value` that holds a NUL character, which no field here
+ * needs and PostgreSQL cannot store; undefined when there is none.
+ */
+export function nulPath(value: unknown, path: string[] = []): string[] | undefined {
+	if (typeof value === 'string') return value.includes('\0') ? path : undefined;
+	if (typeof value !== 'object' || value === null) return undefined;
+	for (const [key, item] of Object.entries(value)) {
+		const found = nulPath(item, [...path, key]);
+		if (found) return found;
+	}
+	return undefined;
+}
+
+/** Every procedure starts here: input with a NUL character is refused before anything runs. */
+export const publicProcedure = t.procedure
+	.use(databaseUnavailable)
+	.use(async ({ getRawInput, next }) => {
+		const path = nulPath(await getRawInput());
+		if (path) {
+			const field = path.length ? path.join('.') : 'input';
+			throw new TRPCError({
+				code: 'BAD_REQUEST',
+				message: `${field}: must not contain a NUL character (\\u0000).`
+			});
+		}
+		return next();
+	});
+
+export const authedProcedure = publicProcedure.use(({ ctx, type, next }) => {
 	if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Log in first.' });
+	// A cookie goes with every request the browser makes, whichever site asks for it.
+	if (type === 'mutation' && !ctx.sameOrigin) {
+		throw new TRPCError({
+			code: 'FORBIDDEN',
+			message: 'Cross-site calls are refused: send this from a page of this site.'
+		});
+	}
 	return next({ ctx: { ...ctx, user: ctx.user } });
 });
 
-export const apiKeyProcedure = t.procedure.use(async ({ ctx, next }) => {
+export const apiKeyProcedure = publicProcedure.use(async ({ ctx, next }) => {
 	const apiKey = await ctx.apiKey();
 	if (apiKey === null && !ctx.hasBearer) {
 		throw new TRPCError({
@@ -85,4 +147,16 @@ export const apiKeyProcedure = t.procedure.use(async ({ ctx, next }) => {
 	if (!apiKey)
 		throw new TRPCError({ code: 'UNAUTHORIZED', message: 'The API key is unknown or revoked.' });
 	return next({ ctx: { ...ctx, apiKey } });
+});
+
+/** Purchases: only an operator key (the purchase flow's) may run them; personal keys only read. */
+export const operatorProcedure = apiKeyProcedure.use(({ ctx, next }) => {
+	if (!apiKeys.isOperator(ctx.apiKey)) {
+		throw new TRPCError({
+			code: 'FORBIDDEN',
+			message:
+				"Personal API keys are read-only: they can read your own reports and nothing else. Only the purchase flow's operator key may run purchases."
+		});
+	}
+	return next();
 });

@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { authorizationRef, authorizeInput } from '$lib/schemas/purchase';
 import * as holds from '../ledger/holds';
-import { apiKeyProcedure, router } from './init';
+import { operatorProcedure, router } from './init';
 
 /** Expected refusals keep their code; anything else stays an internal error: never an approval. */
 async function refusalsAsErrors<T>(work: () => Promise<T>): Promise<T> {
@@ -16,22 +16,22 @@ async function refusalsAsErrors<T>(work: () => Promise<T>): Promise<T> {
 }
 
 export const purchaseRouter = router({
-	authorize: apiKeyProcedure
+	authorize: operatorProcedure
 		.input(authorizeInput)
 		.mutation(({ ctx, input }) =>
 			refusalsAsErrors(() => holds.authorize(ctx.database, ctx.apiKey, input))
 		),
-	capture: apiKeyProcedure
+	capture: operatorProcedure
 		.input(authorizationRef)
 		.mutation(({ ctx, input }) =>
 			refusalsAsErrors(() => holds.capture(ctx.database, ctx.apiKey, input.authorizationId))
 		),
-	void: apiKeyProcedure
+	void: operatorProcedure
 		.input(authorizationRef)
 		.mutation(({ ctx, input }) =>
 			refusalsAsErrors(() => holds.voidHold(ctx.database, ctx.apiKey, input.authorizationId))
 		),
-	get: apiKeyProcedure
+	get: operatorProcedure
 		.input(authorizationRef)
 		.query(({ ctx, input }) =>
 			refusalsAsErrors(() => holds.get(ctx.database, ctx.apiKey, input.authorizationId))

@@ -1,4 +1,6 @@
+import { approvalsRouter } from './approvals';
 import { budgetsRouter } from './budgets';
+import { familyRouter } from './family';
 import { publicProcedure, router } from './init';
 import { purchaseRouter } from './purchase';
 
@@ -7,7 +9,9 @@ export const appRouter = router({
 		ping: publicProcedure.query(() => ({ ok: true as const }))
 	}),
 	purchase: purchaseRouter,
-	budgets: budgetsRouter
+	budgets: budgetsRouter,
+	family: familyRouter,
+	approvals: approvalsRouter
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,6 +5,7 @@ import { appDatabase } from '$lib/server/app';
 import * as accounts from '$lib/server/accounts';
 import * as apiKeys from '$lib/server/auth/api-keys';
 import * as sessions from '$lib/server/auth/sessions';
+import * as throttle from '$lib/server/auth/throttle';
 import { describeDevice } from '$lib/server/auth/device';
 import { invalid, readForm, unreadable } from '$lib/server/forms';
 import { changePassword } from '$lib/schemas/account';
@@ -67,19 +68,24 @@ export const actions = {
 		if (!parsed.success) return invalid(parsed.error);
 		const { db } = appDatabase();
 		const { currentPassword, newPassword } = parsed.data;
-		const changed = await accounts.changePassword(
-			db,
-			locals.user!.id,
-			currentPassword,
-			newPassword
-		);
-		if (!changed) {
+		const result = await accounts.changePassword(db, locals.user!.id, currentPassword, newPassword);
+		if (!result.ok) {
+			if (result.reason === 'throttled') {
+				return fail(429, {
+					message: throttle.tooManyAttempts(result.retryAfterMinutes),
+					field: 'currentPassword'
+				});
+			}
 			return fail(400, { message: 'The current password is wrong.', field: 'currentPassword' });
 		}
+		// Whoever knew the old password may hold a session or a personal key: both end here.
 		await sessions.destroyAllExcept(db, locals.user!.id, locals.session!.id);
+		const revoked = await apiKeys.revokeOwnedBy(db, locals.user!.id);
+		const keys =
+			revoked === 0 ? '' : ` and ${revoked} API key${revoked === 1 ? ' was' : 's were'} revoked`;
 		return {
 			ok: true as const,
-			message: 'Password changed. Every other session has been logged out.'
+			message: `Password changed. Every other session has been logged out${keys}.`
 		};
 	},
 	createKey: async ({ request, locals }) => {
@@ -93,7 +99,7 @@ export const actions = {
 				values: { name: form.name! }
 			});
 		}
-		// An owned key acts for this account only, never for another one.
+		// A personal key: read-only, for this account's own reports (never purchases).
 		const { key } = await apiKeys.create(appDatabase().db, name.data, {
 			ownerId: locals.user!.id
 		});

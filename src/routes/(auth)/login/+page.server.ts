@@ -3,6 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { appDatabase } from '$lib/server/app';
 import * as accounts from '$lib/server/accounts';
 import * as sessions from '$lib/server/auth/sessions';
+import * as throttle from '$lib/server/auth/throttle';
 import { setSessionCookie } from '$lib/server/auth/cookie';
 import { clientIp, invalid, localPath, readForm, unreadable } from '$lib/server/forms';
 import { logIn } from '$lib/schemas/account';
@@ -26,11 +27,7 @@ export const actions = {
 		if (!result.ok) {
 			const values = { email: parsed.data.email };
 			if (result.reason === 'throttled') {
-				const minutes = result.retryAfterMinutes;
-				return fail(429, {
-					message: `Too many attempts, try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
-					values
-				});
+				return fail(429, { message: throttle.tooManyAttempts(result.retryAfterMinutes), values });
 			}
 			return fail(400, { message: 'Wrong e-mail or password.', values });
 		}

@@ -8,6 +8,9 @@ import { clientIp, invalid, readForm, unreadable } from '$lib/server/forms';
 import { signUp } from '$lib/schemas/account';
 import { SIGN_UP_CURRENCIES } from '$lib/schemas/common';
 
+const EMAIL_REFUSED =
+	'We could not create an account with that e-mail address. If you already have one, log in; otherwise check the address for typos.';
+
 export const load = (({ locals }) => {
 	if (locals.user) redirect(303, '/');
 	return { timeZones: Intl.supportedValuesOf('timeZone'), currencies: SIGN_UP_CURRENCIES };
@@ -32,8 +35,10 @@ export const actions = {
 		try {
 			account = await accounts.create(db, parsed.data);
 		} catch (error) {
+			// Said so that the form does not tell who has an account here: the password was
+			// hashed either way, so the answer takes as long as a sign-up.
 			if (error instanceof accounts.EmailTakenError) {
-				return fail(400, { message: error.message, field: 'email', values });
+				return fail(400, { message: EMAIL_REFUSED, field: 'email', values });
 			}
 			throw error;
 		}

@@ -25,9 +25,7 @@ export const actions = {
 			event.params.handle,
 			parsed.data
 		);
-		if ('message' in result) {
-			return fail(400, { message: result.message, needsCoins: result.needsCoins ?? false });
-		}
+		if ('message' in result) return fail(400, { message: result.message });
 		return { outcome: result };
 	}
 } satisfies Actions;

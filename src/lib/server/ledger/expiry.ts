@@ -1,0 +1,45 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db';
+import type { DB } from '../db/schema';
+import { writeTransaction } from '../db/transaction';
+import * as lock from './lock';
+import * as states from './states';
+import { apply } from './transition';
+
+/** Expires an account's holds and approval requests whose time is up (inside its lock). */
+export async function dueForAccount(
+	trx: Kysely<DB>,
+	accountId: string,
+	now: number
+): Promise<number> {
+	const due = await trx
+		.selectFrom('authorizations')
+		.selectAll()
+		.where('account_id', '=', accountId)
+		.where('status', 'in', states.LIVE)
+		.where('expires_at', '<=', now)
+		.execute();
+	let expired = 0;
+	for (const auth of due) if (await apply(trx, auth, 'expire', now)) expired++;
+	return expired;
+}
+
+/** The background sweep: expires what is due across all accounts, one account per transaction. */
+export async function sweep(database: Database, now = Date.now(), batch = 500): Promise<number> {
+	const accounts = await database.db
+		.selectFrom('authorizations')
+		.select('account_id')
+		.distinct()
+		.where('status', 'in', states.LIVE)
+		.where('expires_at', '<=', now)
+		.limit(batch)
+		.execute();
+	let expired = 0;
+	for (const { account_id } of accounts) {
+		expired += await writeTransaction(database, async (trx) => {
+			await lock.account(trx, database, account_id);
+			return dueForAccount(trx, account_id, now);
+		});
+	}
+	return expired;
+}
