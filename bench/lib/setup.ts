@@ -4,12 +4,15 @@ import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import type { Database } from '../../src/lib/server/db';
 import type { PurchaseKind } from '../../src/lib/server/db/schema';
+import * as access from '../../src/lib/server/access';
 import * as accounts from '../../src/lib/server/accounts';
+import * as family from '../../src/lib/server/family';
 import * as totals from '../../src/lib/server/ledger/totals';
 import * as limits from '../../src/lib/server/policy/limits';
 import { windowOf } from '../../src/lib/server/policy/periods';
 import { signUp } from '../../src/lib/schemas/account';
 import { limitInput } from '../../src/lib/schemas/limits';
+import { MINOR_RULES, standingApprovalInput } from '../../src/lib/schemas/rules';
 import { root } from './paths';
 import {
 	CREATORS,
@@ -139,6 +142,31 @@ async function createAccount(database: Database, name: string, index: number, is
 	return account;
 }
 
+/**
+ * A minor's guardian and family, as the Family page makes them: gifts allowed (recharges above
+ * $10 still wait, by the limit above), third-party sellers and gift cards off, and a standing
+ * approval of 2 000 coins of recharges a day, so the rule kinds are all read and decided.
+ */
+async function giveGuardian(database: Database, minorId: string, index: number) {
+	const guardian = await createAccount(database, `guardian-${index}`, index, false);
+	await family.link(database.db, guardian.id, minorId);
+	const actor = await access.userActor(database.db, { id: guardian.id, isMinor: false });
+	await family.controls.setRules(
+		database.db,
+		actor,
+		minorId,
+		{ rules: { ...MINOR_RULES, giftingAllowed: true }, asks: { recharge: false, gift: false } },
+		Date.now()
+	);
+	await family.controls.addStanding(
+		database.db,
+		actor,
+		minorId,
+		standingApprovalInput.parse({ appliesTo: 'recharge', period: 'day', coins: 2_000 }),
+		Date.now()
+	);
+}
+
 /** `count` accounts (every tenth a minor), each with its limits; 4 at a time (argon2 hashing). */
 export async function createPool(
 	database: Database,
@@ -153,6 +181,7 @@ export async function createPool(
 			const isMinor = index % 10 === 9;
 			const account = await createAccount(database, `pool-${index}`, index, isMinor);
 			await setLimits(database, account.id, limitsFor(index, isMinor, monthlyCoins));
+			if (isMinor) await giveGuardian(database, account.id, index);
 			pool[index] = { id: account.id, index, isMinor };
 		}
 	};

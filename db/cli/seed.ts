@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import * as demoFamily from '../../src/lib/server/demo/family';
 import * as demo from '../../src/lib/server/demo/seed';
 import * as accounts from '../../src/lib/server/accounts';
 import { runCommand, UsageError } from './run';
@@ -12,13 +13,15 @@ await runCommand(
 		if (!Number.isSafeInteger(seed)) throw new UsageError('--seed takes a whole number');
 		return seed;
 	},
-	async ({ db }, seed) => {
+	async (database, seed) => {
+		const { db } = database;
 		if ((await accounts.count(db)) > 0) {
 			throw new UsageError(
 				'the database already has accounts; seed an empty one (see DATABASE_URL)'
 			);
 		}
 		await demo.seed(db, { seed });
+		await demoFamily.seedFamily(database);
 		process.stderr.write(demo.describeLogins() + '\n');
 		return { seeded: true, logins: demo.DEMO_LOGINS.map((l) => l.email) };
 	}

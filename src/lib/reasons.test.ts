@@ -15,6 +15,21 @@ const weekly: LimitFacts = {
 	timeZone: 'America/New_York'
 };
 
+const ruleFacts: Partial<Record<ReasonFacts['code'], ReasonFacts>> = {
+	channel_not_allowed: {
+		code: 'channel_not_allowed',
+		channel: 'gift_card',
+		allowed: ['app', 'web']
+	},
+	quiet_hours: {
+		code: 'quiet_hours',
+		quietHours: { start: 21 * 60, end: 7 * 60 },
+		timeZone: 'Europe/London',
+		resetsAt: '2026-11-27T07:00:00.000Z'
+	},
+	purchases_blocked: { code: 'purchases_blocked', cause: 'guardian' }
+};
+
 describe('reason sentences', () => {
 	it('says a limit with its numbers, and the reset only when asked', () => {
 		const reason: ReasonFacts = {
@@ -60,11 +75,36 @@ describe('reason sentences', () => {
 					? { code, coins: { needed: 3, available: 1, balance: 1, onHold: 0 } }
 					: code.endsWith('_limit') || code === 'creator_blocked'
 						? { code, limit: weekly }
-						: { code }
+						: (ruleFacts[code] ?? { code })
 			) as ReasonFacts;
 			expect(sentence(facts), code).toMatch(/^[A-Z].*\.$/);
 		}
 		expect(sentence({ code: 'approval_denied' })).toBe('A guardian declined this purchase.');
+	});
+
+	it('says what a rule stops and what the person can do', () => {
+		expect(sentence(ruleFacts.channel_not_allowed!)).toBe(
+			'Purchases through gift cards are not allowed for this account; buy through the app or the website instead.'
+		);
+		expect(sentence(ruleFacts.quiet_hours!)).toBe(
+			'Purchases are paused during quiet hours (21:00 to 07:00, Europe/London). They end on Fri, 27 Nov 2026, 07:00 (Europe/London).'
+		);
+		expect(sentence(ruleFacts.quiet_hours!, { reset: false })).toBe(
+			'Purchases are paused during quiet hours (21:00 to 07:00, Europe/London).'
+		);
+		expect(sentence({ code: 'purchases_blocked', cause: 'no_guardian' })).toMatch(
+			/must set up the family/
+		);
+		expect(sentence({ code: 'purchases_blocked', cause: 'guardian' })).toBe(
+			'A guardian has blocked all purchases on this account.'
+		);
+		const everyRecharge = { ...weekly, appliesTo: 'recharge', period: 'purchase', amount: 0 };
+		expect(
+			sentence({
+				code: 'per_purchase_limit',
+				limit: { ...everyRecharge, action: 'approval' } as typeof weekly
+			})
+		).toBe("Every recharge needs a guardian's approval.");
 	});
 
 	it('tells reasons with their data from reasons recorded with a message only', () => {

@@ -7,6 +7,8 @@ import {
 	type Shortfall
 } from './schemas/reasons';
 import type { LimitPeriod } from './schemas/limits';
+import type { Channel } from './schemas/purchase';
+import { CHANNEL_NAMES, clockTime } from './schemas/rules';
 
 // The one place where a reason becomes a sentence. Everything else passes reasons as data,
 // so a page that shows the reset time its own way asks for the sentence without it.
@@ -36,19 +38,28 @@ export function sentence(reason: ReasonFacts, { reset = true }: Wording = {}): s
 		case 'approval_expired':
 			return 'No guardian answered in time, so the request expired. Ask again to buy it.';
 		case 'minor_gifting_disabled':
-			return 'Gifting is turned off for this account.';
-		case 'quiet_hours':
-			return 'Purchases are paused during quiet hours.';
+			return 'Gifting is turned off for this account. A guardian can turn it on.';
+		case 'quiet_hours': {
+			const hours = `${clockTime(reason.quietHours.start)} to ${clockTime(reason.quietHours.end)}`;
+			const words = `Purchases are paused during quiet hours (${hours}, ${reason.timeZone}).`;
+			if (!reset) return words;
+			return `${words} They end ${formatReset(Date.parse(reason.resetsAt), reason.timeZone)}.`;
+		}
 		case 'channel_not_allowed':
-			return 'Purchases through this channel are not allowed for this account.';
+			return `Purchases through ${CHANNEL_NAMES[reason.channel]} are not allowed for this account${allowedWords(reason.allowed)}.`;
 		case 'purchases_blocked':
-			return 'Purchases are blocked for this account.';
+			return reason.cause === 'no_guardian'
+				? 'This account belongs to a minor with no guardian yet, so it cannot buy anything. A parent or guardian must set up the family in Coinguard first.'
+				: 'A guardian has blocked all purchases on this account.';
 	}
 }
 
 /** Whether a reason carries the data its sentence is made from (older records may not). */
 export function hasFacts(reason: ReasonFacts): boolean {
 	if (reason.code === 'insufficient_balance') return reason.coins !== undefined;
+	if (reason.code === 'purchases_blocked') return reason.cause !== undefined;
+	if (reason.code === 'channel_not_allowed') return reason.allowed !== undefined;
+	if (reason.code === 'quiet_hours') return reason.quietHours !== undefined;
 	return (LIMIT_REASON_CODES as readonly string[]).includes(reason.code)
 		? reason.limit !== undefined
 		: true;
@@ -90,10 +101,23 @@ function overLimit(limit: LimitFacts): string {
 			: limit.action === 'approval'
 				? 'so a guardian must approve it'
 				: 'which is past the warning level you set';
+	if (limit.period === 'purchase' && limit.amount === 0 && limit.action === 'approval') {
+		return limit.appliesTo === 'recharge'
+			? "Every recharge needs a guardian's approval."
+			: "Every gift needs a guardian's approval.";
+	}
 	if (limit.period === 'purchase') {
 		return `This purchase is ${format(limit.requested)}, over the limit of ${format(limit.amount)} per purchase, ${consequence}.`;
 	}
 	return `This would take ${what}${target} ${periodWords[limit.period]} to ${format(limit.used + limit.requested)}, over the limit of ${format(limit.amount)}, ${consequence}.`;
+}
+
+function allowedWords(allowed: readonly Channel[]): string {
+	if (allowed.length === 0) return '';
+	const names = allowed.map((c) => CHANNEL_NAMES[c]);
+	const list =
+		names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+	return `; buy through ${list} instead`;
 }
 
 const coinWords = (n: number) => `${formatCoins(n, 'en-US')} ${n === 1 ? 'coin' : 'coins'}`;

@@ -1,5 +1,6 @@
 import type { LimitAction, LimitMetric, LimitPeriod } from './limits';
-import type { PurchaseKind } from './purchase';
+import type { Channel, PurchaseKind } from './purchase';
+import type { QuietHours } from './rules';
 
 /** Stable reason codes of the API contract; callers switch on these, people read the message. */
 export const REASON_CODES = [
@@ -77,11 +78,46 @@ export type ReasonFacts =
 	  }
 	| { code: 'insufficient_balance'; coins: Shortfall; limit?: never; resetsAt?: never }
 	| {
-			code: Exclude<ReasonCode, LimitReasonCode | 'insufficient_balance'>;
+			code: 'purchases_blocked';
+			/** A guardian blocked purchases, or the minor has no guardian yet. */
+			cause: PurchasesBlockedCause;
+			limit?: never;
+			coins?: never;
+			resetsAt?: never;
+	  }
+	| {
+			code: 'channel_not_allowed';
+			channel: Channel;
+			allowed: Channel[];
+			limit?: never;
+			coins?: never;
+			resetsAt?: never;
+	  }
+	| {
+			code: 'quiet_hours';
+			quietHours: QuietHours;
+			timeZone: string;
+			/** ISO time at which the quiet hours end. */
+			resetsAt: string;
+			limit?: never;
+			coins?: never;
+	  }
+	| {
+			code: Exclude<
+				ReasonCode,
+				| LimitReasonCode
+				| 'insufficient_balance'
+				| 'purchases_blocked'
+				| 'channel_not_allowed'
+				| 'quiet_hours'
+			>;
 			limit?: never;
 			coins?: never;
 			resetsAt?: never;
 	  };
+
+export const PURCHASES_BLOCKED_CAUSES = ['guardian', 'no_guardian'] as const;
+export type PurchasesBlockedCause = (typeof PURCHASES_BLOCKED_CAUSES)[number];
 
 /** A reason as the API answers it: its data and the sentence for a person. */
 export type Reason = ReasonFacts & { message: string };

@@ -2,6 +2,7 @@ import { configuredUrl, openDatabase, type Database } from './db';
 import * as access from './db/access';
 import * as unavailable from './db/unavailable';
 import { migrateToLatest } from './db/migrate';
+import * as demoFamily from './demo/family';
 import * as demo from './demo/seed';
 import * as accounts from './accounts';
 import * as holds from './ledger/holds';
@@ -25,6 +26,7 @@ export async function startUp(log: (line: string) => void = console.log): Promis
 	await migrateToLatest(database);
 	if (process.env.SEED_DEMO !== '0' && (await accounts.count(db)) === 0) {
 		await demo.seed(db);
+		await demoFamily.seedFamily(database);
 		log('Seeded the demo household.');
 	}
 	if (await demo.isPresent(db)) log(demo.describeLogins());

@@ -4,6 +4,8 @@ import type { Account, DB } from '../db/schema';
 import { newId } from '../ids';
 import * as passwords from '../auth/passwords';
 import * as throttle from '../auth/throttle';
+import { inTransaction } from '../db/transaction';
+import * as accountRules from '../policy/account-rules';
 
 export class EmailTakenError extends Error {
 	constructor() {
@@ -33,15 +35,19 @@ export async function create(
 		is_minor: input.isMinor ? 1 : 0,
 		created_at: now
 	};
-	// The unique index decides; a pre-check alone would race with a concurrent sign-up.
-	const inserted = await db
-		.insertInto('accounts')
-		.values(values)
-		.onConflict((oc) => oc.column('email').doNothing())
-		.returningAll()
-		.executeTakeFirst();
-	if (!inserted) throw new EmailTakenError();
-	return inserted;
+	return inTransaction(db, async (trx) => {
+		// The unique index decides; a pre-check alone would race with a concurrent sign-up.
+		const inserted = await trx
+			.insertInto('accounts')
+			.values(values)
+			.onConflict((oc) => oc.column('email').doNothing())
+			.returningAll()
+			.executeTakeFirst();
+		if (!inserted) throw new EmailTakenError();
+		// A minor starts safe, in the same transaction: never a moment without the defaults.
+		if (input.isMinor) await accountRules.startSafe(trx, inserted.id, now);
+		return inserted;
+	});
 }
 
 export function get(db: Kysely<DB>, id: string): Promise<Account | undefined> {

@@ -1,7 +1,13 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
 import type { FamilyRole } from '$lib/schemas/family';
 import type { ApprovalStatus } from '$lib/schemas/approvals';
-import type { LimitAction, LimitMetric, LimitPeriod, LimitSetter } from '$lib/schemas/limits';
+import type {
+	CalendarPeriod,
+	LimitAction,
+	LimitMetric,
+	LimitPeriod,
+	LimitSetter
+} from '$lib/schemas/limits';
 import type { AuthorizationStatus, Channel, Decision, PurchaseKind } from '$lib/schemas/purchase';
 
 // The value lists live in $lib/schemas, one `as const` array each; these types follow them.
@@ -147,6 +153,34 @@ export interface AuthorizationsTable {
 	created_at: Millis;
 	expires_at: Millis | null;
 	settled_at: Millis | null;
+	/** The standing approval the purchase passed under; it counts against it. */
+	standing_approval_id: string | null;
+}
+
+/** Rules that are not amounts per period; an account without a row has none (NO_RULES). */
+export interface AccountRulesTable {
+	account_id: string;
+	purchases_blocked: number;
+	gifting_allowed: number;
+	/** Allowed channels, comma-separated. */
+	channels: string;
+	quiet_start: number | null;
+	quiet_end: number | null;
+	updated_at: Millis;
+	updated_by: string | null;
+}
+
+export interface StandingApprovalsTable {
+	id: string;
+	account_id: string;
+	applies_to: PurchaseKind;
+	period: CalendarPeriod;
+	coins: number;
+	/** Creator ids, comma-separated; null for any creator. */
+	creator_ids: string | null;
+	created_by: string | null;
+	created_at: Millis;
+	ended_at: Millis | null;
 }
 
 export interface ApprovalRequestsTable {
@@ -229,6 +263,8 @@ export interface DB {
 	gifts: GiftsTable;
 	ledger_entries: LedgerEntriesTable;
 	login_throttles: LoginThrottlesTable;
+	account_rules: AccountRulesTable;
+	standing_approvals: StandingApprovalsTable;
 }
 
 export type Account = Selectable<AccountsTable>;
@@ -245,3 +281,5 @@ export type Family = Selectable<FamiliesTable>;
 export type FamilyMember = Selectable<FamilyMembersTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
 export type ApprovalRequest = Selectable<ApprovalRequestsTable>;
+export type AccountRulesRow = Selectable<AccountRulesTable>;
+export type StandingApproval = Selectable<StandingApprovalsTable>;

@@ -3,6 +3,11 @@ import type { Database } from '.';
 import type { DB } from './schema';
 import { CommitOutcomeUnknownError, isConnectionLost } from './unavailable';
 
+/** Runs `work` in the caller's transaction when there is one, else in a new one. */
+export function inTransaction<T>(db: Kysely<DB>, work: (trx: Kysely<DB>) => Promise<T>) {
+	return db.isTransaction ? work(db) : db.transaction().execute(work);
+}
+
 /** Errors that mean "another writer got there first": the whole transaction is safe to rerun. */
 function isRetryable(error: unknown): boolean {
 	const code = (error as { code?: unknown } | null)?.code;

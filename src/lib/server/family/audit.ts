@@ -14,7 +14,10 @@ export const AUDIT_ACTIONS = [
 	'minor.removed',
 	'approval.approved',
 	'approval.denied',
-	'family.approval_wait_changed'
+	'family.approval_wait_changed',
+	'rules.changed',
+	'standing.added',
+	'standing.ended'
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

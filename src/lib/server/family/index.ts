@@ -13,6 +13,7 @@ export { setApprovalWait } from './approval-wait';
 export { FamilyError } from './errors';
 export { invite, join, INVITE_TTL } from './invites';
 export * as audit from './audit';
+export * as controls from './controls';
 export { link } from './link';
 export { familyOf } from './store';
 export { members, type Member } from './members';

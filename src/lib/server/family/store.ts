@@ -3,9 +3,7 @@ import type { FamilyRole } from '../../schemas/family';
 import type { DB, Family } from '../db/schema';
 
 /** Runs `work` in a transaction, or in the caller's when `db` is one already. */
-export function inTransaction<T>(db: Kysely<DB>, work: (trx: Kysely<DB>) => Promise<T>) {
-	return db.isTransaction ? work(db) : db.transaction().execute(work);
-}
+export { inTransaction } from '../db/transaction';
 
 /** Adds `accountId` to a family, or returns false when the account is in one already. */
 export async function addMember(

@@ -128,7 +128,7 @@ async function answer(
 			const blocked = await recheck.blockers(
 				trx,
 				auth,
-				{ timeZone: account.time_zone, wallet },
+				{ timeZone: account.time_zone, wallet, rules: account.rules, minor: account.minor },
 				now
 			);
 			if (blocked.length > 0) return { refused: new NoLongerFits(blocked) };

@@ -8,6 +8,7 @@ import { newId } from '../ids';
 import type { ApiKeySummary } from '../auth/api-keys';
 import * as creators from '../creators';
 import { decide, periodKey, scopeOf, windowsAt } from '../policy/decide';
+import * as accountRules from '../policy/account-rules';
 import * as limits from '../policy/limits';
 import { PurchaseError, unknownAccount } from './errors';
 import * as expiry from './expiry';
@@ -46,7 +47,8 @@ export async function authorize(
 			kind: input.kind,
 			coins: input.coins,
 			price: input.price ?? null,
-			creatorId
+			creatorId,
+			channel: input.channel
 		};
 		const rules = await limits.active(trx, account.id, input.kind, now);
 		const windows = windowsAt(account.time_zone, now);
@@ -60,7 +62,18 @@ export async function authorize(
 			expired > 0
 				? await lock.wallet(trx, account.id)
 				: { balance: account.coin_balance, onHold: account.gift_coins_on_hold };
-		const outcome = decide(request, rules, running, { now, timeZone: account.time_zone, wallet });
+		// Only guardians give standing approvals, and only to minors: adults skip the query.
+		const standing = account.minor
+			? await accountRules.standingFor(trx, account.id, input.kind, windows)
+			: [];
+		const outcome = decide(request, rules, running, {
+			now,
+			timeZone: account.time_zone,
+			wallet,
+			rules: account.rules,
+			minor: account.minor,
+			standing
+		});
 
 		const id = newId('auth');
 		const status = states.INITIAL[outcome.decision];
@@ -102,7 +115,8 @@ export async function authorize(
 			month_key: periodKeys[2]!,
 			created_at: now,
 			expires_at: expiresAt,
-			settled_at: states.isLive(status) ? null : now
+			settled_at: states.isLive(status) ? null : now,
+			standing_approval_id: outcome.standingApprovalId
 		};
 		await trx.insertInto('authorizations').values(row).execute();
 		if (approvalId) {

@@ -1,32 +1,71 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db';
 import type { DB } from '../db/schema';
+import * as accountRules from '../policy/account-rules';
 import type { Wallet } from '../policy/decide';
 
 /**
  * Reads the account inside the lock that serializes everything that moves its holds and
  * totals: on PostgreSQL the account row (FOR UPDATE); SQLite's BEGIN IMMEDIATE already
- * serializes every writer. The family's approval wait comes along in the same read, so
- * deciding a purchase costs no extra query for it.
+ * serializes every writer. The family's approval wait, the account's rules and whether a
+ * minor has a guardian come along in the same read, so deciding costs no extra query for them.
  */
 export async function account(trx: Kysely<DB>, database: Database, accountId: string) {
 	let query = trx
 		.selectFrom('accounts')
 		.leftJoin('family_members', 'family_members.account_id', 'accounts.id')
 		.leftJoin('families', 'families.id', 'family_members.family_id')
-		.select([
+		.leftJoin('account_rules', 'account_rules.account_id', 'accounts.id')
+		.select((eb) => [
 			'accounts.id',
 			'accounts.time_zone',
 			'accounts.is_minor',
 			'accounts.coin_balance',
 			'accounts.gift_coins_on_hold',
-			'families.approval_ttl_seconds'
+			'families.approval_ttl_seconds',
+			'account_rules.purchases_blocked',
+			'account_rules.gifting_allowed',
+			'account_rules.channels',
+			'account_rules.quiet_start',
+			'account_rules.quiet_end',
+			// Asked only of a minor: whether anyone can answer for them.
+			eb
+				.case()
+				.when('accounts.is_minor', '=', 1)
+				.then(
+					eb.exists(
+						eb
+							.selectFrom('family_members as guardians')
+							.select('guardians.account_id')
+							.whereRef('guardians.family_id', '=', 'family_members.family_id')
+							.where('guardians.role', '=', 'guardian')
+					)
+				)
+				.else(eb.lit(false))
+				.end()
+				.as('has_guardian')
 		])
 		.where('accounts.id', '=', accountId);
 	// Only the account row: PostgreSQL cannot lock the nullable side of an outer join.
 	if (database.dialect === 'postgres') query = query.forUpdate('accounts');
-	return query.executeTakeFirst();
+	const row = await query.executeTakeFirst();
+	if (!row) return undefined;
+	const { purchases_blocked, gifting_allowed, channels, quiet_start, quiet_end, ...rest } = row;
+	return {
+		...rest,
+		rules: accountRules.fromRow({
+			purchases_blocked,
+			gifting_allowed,
+			channels,
+			quiet_start,
+			quiet_end
+		}),
+		// SQLite answers 0 or 1, PostgreSQL a boolean.
+		minor: rest.is_minor === 1 ? { hasGuardian: Boolean(rest.has_guardian) } : null
+	};
 }
+
+export type LockedAccount = NonNullable<Awaited<ReturnType<typeof account>>>;
 
 export async function wallet(trx: Kysely<DB>, accountId: string): Promise<Wallet> {
 	const row = await trx

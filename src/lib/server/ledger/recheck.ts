@@ -8,8 +8,8 @@ import {
 	scopeOf,
 	totalsKey,
 	windowsAt,
-	type Totals,
-	type Wallet
+	type DecisionContext,
+	type Totals
 } from '../policy/decide';
 import * as limits from '../policy/limits';
 import * as totals from './totals';
@@ -25,10 +25,10 @@ import * as totals from './totals';
 export async function blockers(
 	trx: Kysely<DB>,
 	auth: Authorization,
-	account: { timeZone: string; wallet: Wallet },
+	account: Pick<DecisionContext, 'timeZone' | 'wallet' | 'rules' | 'minor'>,
 	now: number
 ): Promise<Reason[]> {
-	const { timeZone, wallet } = account;
+	const { timeZone, wallet, rules: accountRules, minor } = account;
 	const rules = await limits.active(trx, auth.account_id, auth.kind, now);
 	const windows = windowsAt(timeZone, now);
 	const periodKeys = CALENDAR_PERIODS.map((p) => periodKey(p, windows[p]));
@@ -38,10 +38,18 @@ export async function blockers(
 	const outcome = decideWithout(auth, rules, running, {
 		now,
 		timeZone,
-		wallet: { ...wallet, onHold: wallet.onHold - (auth.kind === 'gift' ? auth.coins : 0) }
+		wallet: { ...wallet, onHold: wallet.onHold - (auth.kind === 'gift' ? auth.coins : 0) },
+		rules: accountRules,
+		minor,
+		// Standing approvals only spare a request; this one is being answered.
+		standing: []
 	});
 	// `approval` limits are what the guardian is answering; only blocks refuse the approval.
-	return outcome.hits.filter((h) => h.action === 'block').map((h) => h.reason);
+	// Quiet hours too: they stop the minor buying at night, and a request asked before them
+	// is for the guardian to answer when they read it.
+	return outcome.hits
+		.filter((h) => h.action === 'block' && h.reason.code !== 'quiet_hours')
+		.map((h) => h.reason);
 }
 
 /** The one call of the decision engine here, as `authorize` makes it, less this hold's amounts. */
@@ -60,6 +68,12 @@ function decideWithout(
 		auth.price_amount !== null && auth.currency !== null
 			? { amount: auth.price_amount, currency: auth.currency }
 			: null;
-	const request = { kind: auth.kind, coins: auth.coins, price, creatorId: auth.creator_id };
+	const request = {
+		kind: auth.kind,
+		coins: auth.coins,
+		price,
+		creatorId: auth.creator_id,
+		channel: auth.channel
+	};
 	return decide(request, rules, others, context);
 }

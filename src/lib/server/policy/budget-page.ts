@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import { minorDigits } from '$lib/money';
-import { limitInput } from '$lib/schemas/limits';
+import { limitInput, type LimitInput } from '$lib/schemas/limits';
 import { firstError } from '$lib/schemas/account';
 import type { SessionUser } from '../auth/sessions';
-import type { DB } from '../db/schema';
+import type { DB, Limit } from '../db/schema';
 import * as budgets from './budgets';
 import * as limits from './limits';
 import * as catalogue from '../shop/catalogue';
@@ -15,7 +15,11 @@ import { asText, describe, SETTER_WORDS, type CreatorRef } from './limit-words';
 export const FIELDS = ['appliesTo', 'metric', 'period', 'amount', 'creatorHandle', 'action'];
 
 export async function list(db: Kysely<DB>, user: SessionUser, now: number) {
-	const rows = await limits.list(db, user.id, now);
+	return described(db, await limits.list(db, user.id, now), now);
+}
+
+/** Limits as the pages show them: a sentence with creator links, who locked it, and when. */
+export async function described(db: Kysely<DB>, rows: Limit[], now: number) {
 	const ids = [...new Set(rows.flatMap((l) => (l.creator_id ? [l.creator_id] : [])))];
 	const creators = new Map(
 		(await catalogue.creatorsByIds(db, ids)).map((c) => [
@@ -65,25 +69,23 @@ export function toCoins(text: string): number | null {
 }
 
 export type AddResult = { ok: true } | { message: string; field: string };
+export type Parsed = { input: LimitInput } | { message: string; field: string };
 
-/** Adds a limit from the page's form fields (all strings, '' when absent). */
-export async function add(
+/** A limit from a form's fields (all strings, '' when absent), money in `currency`. */
+export async function parseLimit(
 	db: Kysely<DB>,
-	user: SessionUser,
-	fields: Record<string, string>,
-	now: number
-): Promise<AddResult> {
+	currency: string,
+	fields: Record<string, string>
+): Promise<Parsed> {
 	const money = fields.metric === 'money';
-	const amount = money
-		? toMinorUnits(fields.amount ?? '', user.currency)
-		: toCoins(fields.amount ?? '');
+	const amount = money ? toMinorUnits(fields.amount ?? '', currency) : toCoins(fields.amount ?? '');
 	if (amount === null) {
-		const digits = minorDigits(user.currency);
+		const digits = minorDigits(currency);
 		const example = digits ? `49.${'9'.repeat(digits)}` : '5000';
 		return {
 			field: 'amount',
 			message: money
-				? `Enter the amount in ${user.currency}, such as ${example}.`
+				? `Enter the amount in ${currency}, such as ${example}.`
 				: 'Enter a whole number of coins, such as 5000.'
 		};
 	}
@@ -120,7 +122,30 @@ export async function add(
 		const { field, message } = firstError(parsed.error);
 		return { field: field === 'creatorId' ? 'creatorHandle' : field, message };
 	}
-	await budgets.add(db, user, parsed.data, now);
+	return { input: parsed.data };
+}
+
+/**
+ * Adds a limit of the user's own from the page's form fields. "Ask a guardian" is for a minor
+ * with a guardian to ask: anyone else's request would wait for nobody.
+ */
+export async function add(
+	db: Kysely<DB>,
+	user: SessionUser,
+	fields: Record<string, string>,
+	now: number,
+	canAskGuardian: boolean
+): Promise<AddResult> {
+	const parsed = await parseLimit(db, user.currency, fields);
+	if (!('input' in parsed)) return parsed;
+	if (parsed.input.action === 'approval' && !canAskGuardian) {
+		return {
+			field: 'action',
+			message:
+				'Only a child in a family with a guardian can ask for approval. Choose "Block it" or "Allow it, with a warning".'
+		};
+	}
+	await budgets.add(db, user, parsed.input, now);
 	return { ok: true };
 }
 

@@ -1,7 +1,34 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decide, type LimitRule, type Outcome, type PurchaseRequest, type Wallet } from './decide';
+import {
+	decide as decideFully,
+	type DecisionContext,
+	type LimitRule,
+	type Outcome,
+	type PurchaseRequest as FullRequest,
+	type Totals,
+	type Wallet
+} from './decide';
 import { REASON_CODES } from '$lib/schemas/reasons';
+import type { Channel } from '$lib/schemas/purchase';
+import { MINOR_RULES, NO_RULES } from '$lib/schemas/rules';
+
+// Most cases here are about limits: an adult's purchase through the app, with no other rules.
+type PurchaseRequest = Omit<FullRequest, 'channel'> & { channel?: Channel };
+type Context = Omit<DecisionContext, 'rules' | 'minor' | 'standing'> & Partial<DecisionContext>;
+function decide(
+	request: PurchaseRequest,
+	limits: readonly LimitRule[],
+	totals: Totals,
+	context: Context
+) {
+	return decideFully({ channel: 'app', ...request }, limits, totals, {
+		rules: NO_RULES,
+		minor: null,
+		standing: [],
+		...context
+	});
+}
 
 // The oracle below works out periods with Intl (not Luxon, which the engine uses) and checks
 // every answer against the plain meaning of a limit: used + amount > limit, in that period.
@@ -454,7 +481,7 @@ describe('decide: examples', () => {
 			timeZone: 'Europe/Berlin',
 			wallet
 		});
-		expect(outcome).toEqual({ decision: 'approved', hits: [] });
+		expect(outcome).toEqual({ decision: 'approved', hits: [], standingApprovalId: null });
 	});
 
 	it('lists every limit passed, blocks first, with a warning riding on an approval', () => {
@@ -581,7 +608,11 @@ describe('decide: examples', () => {
 
 	it('lets a gift spend exactly the coins available, and a recharge needs no balance', () => {
 		const context = { now: noon, timeZone: 'UTC', wallet: { balance: 65, onHold: 35 } };
-		expect(decide(gift(30), [], new Map(), context)).toEqual({ decision: 'approved', hits: [] });
+		expect(decide(gift(30), [], new Map(), context)).toEqual({
+			decision: 'approved',
+			hits: [],
+			standingApprovalId: null
+		});
 		expect(decide(gift(31), [], new Map(), context).decision).toBe('declined');
 		const recharge: PurchaseRequest = {
 			kind: 'recharge',
@@ -590,7 +621,11 @@ describe('decide: examples', () => {
 			creatorId: null
 		};
 		const empty = { ...context, wallet: { balance: 0, onHold: 0 } };
-		expect(decide(recharge, [], new Map(), empty)).toEqual({ decision: 'approved', hits: [] });
+		expect(decide(recharge, [], new Map(), empty)).toEqual({
+			decision: 'approved',
+			hits: [],
+			standingApprovalId: null
+		});
 	});
 
 	it('declines a short gift even where a limit would only ask a guardian', () => {
@@ -601,5 +636,152 @@ describe('decide: examples', () => {
 		});
 		expect(outcome.decision).toBe('declined');
 		expect(outcome.hits.map((h) => h.reason.code)).toEqual(['insufficient_balance', 'daily_limit']);
+	});
+});
+
+describe('decide: rules beyond amounts, and standing approvals', () => {
+	const wallet = { balance: 10_000, onHold: 0 };
+	// 22:30 in London on a Thursday in November (UTC+0).
+	const late = Date.parse('2026-11-26T22:30:00Z');
+	const recharge: PurchaseRequest = {
+		kind: 'recharge',
+		coins: 700,
+		price: { amount: 699, currency: 'GBP' },
+		creatorId: null
+	};
+	const gift = (creatorId: string, coins = 100): PurchaseRequest => ({
+		kind: 'gift',
+		coins,
+		price: null,
+		creatorId
+	});
+	const minor = { hasGuardian: true };
+	const context = { now: late, timeZone: 'Europe/London', wallet, minor };
+	const everyRecharge: LimitRule = {
+		id: 'lim-every',
+		appliesTo: 'recharge',
+		metric: 'coins',
+		period: 'purchase',
+		amount: 0,
+		currency: null,
+		creatorId: null,
+		action: 'approval'
+	};
+	const codes = (o: Outcome) => o.hits.map((h) => h.reason.code);
+
+	it('blocks a minor without a guardian, whatever else is allowed', () => {
+		const outcome = decide(recharge, [], new Map(), { ...context, minor: { hasGuardian: false } });
+		expect(outcome.decision).toBe('declined');
+		expect(outcome.hits[0]!.reason).toMatchObject({
+			code: 'purchases_blocked',
+			cause: 'no_guardian'
+		});
+	});
+
+	it("keeps a minor's defaults: gifts off, gift cards and sellers off, recharges asked", () => {
+		const rules = MINOR_RULES;
+		expect(codes(decide(gift('c-ada'), [], new Map(), { ...context, rules }))).toEqual([
+			'minor_gifting_disabled'
+		]);
+		const card = decide({ ...recharge, channel: 'gift_card' }, [everyRecharge], new Map(), {
+			...context,
+			rules
+		});
+		expect(card.decision).toBe('declined');
+		expect(codes(card)).toEqual(['channel_not_allowed', 'per_purchase_limit']);
+		const app = decide(recharge, [everyRecharge], new Map(), { ...context, rules });
+		expect(app.decision).toBe('pending_approval');
+		expect(app.hits[0]!.reason.message).toBe("Every recharge needs a guardian's approval.");
+	});
+
+	it('pauses purchases in quiet hours across midnight, in the account’s zone, and says when they end', () => {
+		const rules = { ...NO_RULES, quietHours: { start: 21 * 60, end: 7 * 60 } };
+		const quiet = decide(recharge, [], new Map(), { ...context, rules });
+		expect(quiet.decision).toBe('declined');
+		expect(quiet.hits[0]!.reason).toMatchObject({
+			code: 'quiet_hours',
+			resetsAt: '2026-11-27T07:00:00.000Z'
+		});
+		// 22:30 in London is 09:30 in Sydney: not quiet there.
+		expect(
+			decide(recharge, [], new Map(), { ...context, rules, timeZone: 'Australia/Sydney' }).decision
+		).toBe('approved');
+		const morning = Date.parse('2026-11-27T07:00:00Z');
+		expect(decide(recharge, [], new Map(), { ...context, rules, now: morning }).decision).toBe(
+			'approved'
+		);
+	});
+
+	it('passes what a standing approval covers, and only that', () => {
+		const standing = [
+			{
+				id: 'st-1',
+				appliesTo: 'gift',
+				period: 'week',
+				coins: 500,
+				creatorIds: ['c-ada', 'c-bob'],
+				used: 350
+			}
+		] as const;
+		const approvalLimit: LimitRule = { ...everyRecharge, id: 'lim-g', appliesTo: 'gift' };
+		const rules = NO_RULES;
+		const inside = decide(gift('c-ada', 150), [approvalLimit], new Map(), {
+			...context,
+			rules,
+			standing
+		});
+		expect(inside).toEqual({ decision: 'approved', hits: [], standingApprovalId: 'st-1' });
+		const over = decide(gift('c-ada', 151), [approvalLimit], new Map(), {
+			...context,
+			rules,
+			standing
+		});
+		expect(over).toMatchObject({ decision: 'pending_approval', standingApprovalId: null });
+		const other = decide(gift('c-cy', 10), [approvalLimit], new Map(), {
+			...context,
+			rules,
+			standing
+		});
+		expect(other.decision).toBe('pending_approval');
+		// A block is never waved through.
+		const blocked = decide(gift('c-ada', 10), [approvalLimit], new Map(), {
+			...context,
+			rules: MINOR_RULES,
+			standing
+		});
+		expect(blocked).toMatchObject({ decision: 'declined', standingApprovalId: null });
+	});
+
+	it('never lets a standing approval pass more than its coins, nor pass a block', () => {
+		fc.assert(
+			fc.property(
+				fc.integer({ min: 1, max: 1000 }),
+				fc.integer({ min: 0, max: 1200 }),
+				fc.integer({ min: 1, max: 1000 }),
+				fc.boolean(),
+				(cap, used, coins, gifting) => {
+					const standing = [
+						{
+							id: 's',
+							appliesTo: 'gift' as const,
+							period: 'day' as const,
+							coins: cap,
+							creatorIds: null,
+							used
+						}
+					];
+					const approvalLimit: LimitRule = { ...everyRecharge, appliesTo: 'gift' };
+					const rules = { ...NO_RULES, giftingAllowed: gifting };
+					const outcome = decide(gift('c-ada', coins), [approvalLimit], new Map(), {
+						...context,
+						rules,
+						standing
+					});
+					if (!gifting) return outcome.decision === 'declined';
+					if (outcome.standingApprovalId !== null) return used + coins <= cap;
+					return outcome.decision === 'pending_approval' && used + coins > cap;
+				}
+			)
+		);
 	});
 });

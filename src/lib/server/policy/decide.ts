@@ -1,4 +1,7 @@
+import { DateTime } from 'luxon';
 import { withMessage } from '$lib/reasons';
+import type { Channel } from '$lib/schemas/purchase';
+import { isQuietAt, type AccountRules, type StandingRule } from '$lib/schemas/rules';
 import type {
 	LimitFacts,
 	LimitReasonCode,
@@ -18,6 +21,7 @@ export interface PurchaseRequest {
 	coins: number;
 	price: { amount: number; currency: string } | null;
 	creatorId: string | null;
+	channel: Channel;
 }
 
 export interface LimitRule extends LimitTerms {
@@ -38,10 +42,16 @@ export interface DecisionContext {
 	now: number;
 	timeZone: string;
 	wallet: Wallet;
+	/** Rules beyond amounts; NO_RULES for an account without any. */
+	rules: AccountRules;
+	/** Null for an adult; a minor with no guardian cannot buy at all. */
+	minor: { hasGuardian: boolean } | null;
+	/** The account's standing approvals, each with what it passed this period. */
+	standing: readonly StandingRule[];
 }
 
 export interface LimitHit {
-	/** The limit passed, or null when the gift is larger than the coins available. */
+	/** The limit passed, or null for a rule (or a gift larger than the coins available). */
 	limitId: string | null;
 	action: LimitAction;
 	reason: Reason;
@@ -51,6 +61,8 @@ export interface Outcome {
 	decision: Decision;
 	/** Every limit the purchase would pass, blocks first; warnings ride along on approvals. */
 	hits: LimitHit[];
+	/** The standing approval that let it pass without asking a guardian; it counts against it. */
+	standingApprovalId: string | null;
 }
 
 export type PeriodWindows = Record<Period, PeriodWindow>;
@@ -91,7 +103,7 @@ export function decide(
 	context: DecisionContext
 ): Outcome {
 	const windows = windowsAt(context.timeZone, context.now);
-	const hits: LimitHit[] = [];
+	const hits: LimitHit[] = ruleHits(request, context);
 	const shortfall = shortfallOf(request, context.wallet);
 	if (shortfall) hits.push(shortfallHit(shortfall));
 	for (const limit of limits) {
@@ -100,12 +112,69 @@ export function decide(
 		if (hit) hits.push(hit);
 	}
 	hits.sort((a, b) => severity[a.action] - severity[b.action]);
-	const decision: Decision = hits.some((h) => h.action === 'block')
-		? 'declined'
-		: hits.some((h) => h.action === 'approval')
-			? 'pending_approval'
-			: 'approved';
-	return { decision, hits };
+	if (hits.some((h) => h.action === 'block')) {
+		return { decision: 'declined', hits, standingApprovalId: null };
+	}
+	if (!hits.some((h) => h.action === 'approval')) {
+		return { decision: 'approved', hits, standingApprovalId: null };
+	}
+	// A guardian said yes in advance: the approvals it stands for are not asked again.
+	const standing = context.standing.find((s) => covers(s, request));
+	if (standing) {
+		const rest = hits.filter((h) => h.action !== 'approval');
+		return { decision: 'approved', hits: rest, standingApprovalId: standing.id };
+	}
+	return { decision: 'pending_approval', hits, standingApprovalId: null };
+}
+
+/** Whether a standing approval has room for the request. */
+function covers(standing: StandingRule, request: PurchaseRequest): boolean {
+	if (standing.appliesTo !== request.kind) return false;
+	if (standing.creatorIds !== null) {
+		if (request.creatorId === null || !standing.creatorIds.includes(request.creatorId))
+			return false;
+	}
+	return standing.used + request.coins <= standing.coins;
+}
+
+/** The rules that are not amounts: each one it breaks blocks it. */
+function ruleHits(request: PurchaseRequest, context: DecisionContext): LimitHit[] {
+	const { rules, minor } = context;
+	const hits: LimitHit[] = [];
+	const block = (reason: Reason): LimitHit => ({ limitId: null, action: 'block', reason });
+	if (minor && !minor.hasGuardian) {
+		hits.push(block(withMessage({ code: 'purchases_blocked', cause: 'no_guardian' })));
+	} else if (rules.purchasesBlocked) {
+		hits.push(block(withMessage({ code: 'purchases_blocked', cause: 'guardian' })));
+	}
+	if (request.kind === 'gift' && !rules.giftingAllowed) {
+		hits.push(block(withMessage({ code: 'minor_gifting_disabled' })));
+	}
+	if (!rules.channels.includes(request.channel)) {
+		const allowed = [...rules.channels];
+		hits.push(
+			block(withMessage({ code: 'channel_not_allowed', channel: request.channel, allowed }))
+		);
+	}
+	if (rules.quietHours) {
+		const local = DateTime.fromMillis(context.now, { zone: context.timeZone });
+		const quiet = rules.quietHours;
+		if (isQuietAt(quiet, local.hour * 60 + local.minute)) {
+			let end = local
+				.set({ hour: Math.floor(quiet.end / 60), minute: quiet.end % 60 })
+				.startOf('minute');
+			if (end <= local) end = end.plus({ days: 1 });
+			const resetsAt = end.toUTC().toISO()!;
+			const facts = {
+				code: 'quiet_hours',
+				quietHours: quiet,
+				timeZone: context.timeZone,
+				resetsAt
+			} as const;
+			hits.push(block(withMessage(facts)));
+		}
+	}
+	return hits;
 }
 
 /** What a gift lacks, or null when the coins available cover it (recharges never lack). */
