@@ -44,7 +44,9 @@ export async function overview(db: Kysely<DB>, actor: access.Actor, who: Minor, 
 	);
 	return {
 		month: standing.month,
-		thisMonth: { ...standing.thisMonth, paid: spent.paid },
+		// What went through (the ledger), as on the minor's own Overview; the limits below count
+		// purchases on hold too, as the decision does.
+		thisMonth: spent,
 		limits: standing.limits.map((l) => ({
 			id: l.limitId,
 			text: asText(
