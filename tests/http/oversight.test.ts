@@ -112,6 +112,20 @@ describeEachDatabase('oversight, audit log and re-authentication over HTTP', (ct
 		}
 		const list = await (await getPage(server.origin, '/family', a.guardian.cookie)).text();
 		expect(list).toContain(`href="/family/${a.child.accountId}"`);
+
+		// A child reads their own overview (without Controls), never a sibling's.
+		const sibling = await family.createMinor(
+			db(),
+			await access.userActor(db(), { id: a.guardian.accountId, isMinor: false }),
+			{ email: `sib-${++n}@example.com`, displayName: 'Sibling', password: 'a kid passphrase' }
+		);
+		const mine = await getPage(server.origin, `/family/${a.child.accountId}`, a.child.cookie);
+		expect(mine.status).toBe(200);
+		expect(await mine.text()).not.toContain('/controls"');
+		for (const suffix of PAGES) {
+			const theirs = await getPage(server.origin, `/family/${sibling.id}${suffix}`, a.child.cookie);
+			expect(theirs.status, suffix).toBe(404);
+		}
 	});
 
 	it("the audit log shows only the viewer's family; a minor sees what is about them", async () => {
