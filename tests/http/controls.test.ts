@@ -127,10 +127,31 @@ describeEachDatabase('a minor’s controls over HTTP', (ctx) => {
 		expect(badCap.status).toBe(400);
 		expect(await state(a.child.id)).toEqual(before);
 
+		// Loosening (gifts on, gift cards on, recharges no longer asked) needs the password again,
+		// typed at log-in more than ten minutes ago.
+		await db()
+			.updateTable('sessions')
+			.set({ password_at: Date.now() - 11 * 60_000 })
+			.where('account_id', '=', a.guardian.accountId)
+			.execute();
+		const loosened = { ...loosen, quietFrom: '21:00', quietTo: '07:00' };
+		const asked = await postForm(server.origin, `${path}?/rules`, loosened, {
+			cookie: a.guardian.cookie
+		});
+		expect(asked.status).toBe(401);
+		expect(await asked.text()).toContain('password');
+		const wrong = await postForm(
+			server.origin,
+			`${path}?/rules`,
+			{ ...loosened, password: 'not my password' },
+			{ cookie: a.guardian.cookie }
+		);
+		expect(wrong.status).toBe(400);
+		expect(await state(a.child.id)).toEqual(before);
 		const saved = await postForm(
 			server.origin,
 			`${path}?/rules`,
-			{ ...loosen, quietFrom: '21:00', quietTo: '07:00' },
+			{ ...loosened, password: 'a passphrase that is long' },
 			{ cookie: a.guardian.cookie }
 		);
 		expect(saved.status).toBe(200);

@@ -42,6 +42,18 @@ async function isGuardedMinor(db: Kysely<DB>, actor: Actor, minorId: string): Pr
 	return row !== undefined;
 }
 
+/** Whether `accountId` is, as stored now, a guardian of `familyId`. */
+async function isGuardianNow(db: Kysely<DB>, accountId: string, familyId: string) {
+	const row = await db
+		.selectFrom('family_members')
+		.select('account_id')
+		.where('account_id', '=', accountId)
+		.where('family_id', '=', familyId)
+		.where('role', '=', 'guardian')
+		.executeTakeFirst();
+	return row !== undefined;
+}
+
 /** The account whose purchase an approval request is about, or null when there is none. */
 async function requester(db: Kysely<DB>, approvalId: string): Promise<string | null> {
 	const row = await db
@@ -63,6 +75,18 @@ const RULES = {
 		(actor.isMinor && actor.accountId === minorId) || isGuardedMinor(db, actor, minorId),
 	/** A minor's account: a guardian of their family only. */
 	'minor.manage': (db, actor, minorId) => isGuardedMinor(db, actor, minorId),
+	/**
+	 * Another guardian of the actor's family, to remove: read from the database, not the actor,
+	 * so that a guardian removed a moment ago (by the one they were removing) cannot go on.
+	 */
+	'guardian.remove': async (db, actor, guardianId) => {
+		const familyId = actor.family?.id;
+		if (!familyId || actor.isMinor || guardianId === actor.accountId) return false;
+		return (
+			(await isGuardianNow(db, actor.accountId, familyId)) &&
+			(await isGuardianNow(db, guardianId, familyId))
+		);
+	},
 	/** An approval request: the minor who asked, or a guardian of their family. */
 	'approval.read': async (db, actor, approvalId) => {
 		const minorId = await requester(db, approvalId);

@@ -101,6 +101,29 @@ export async function logIn(
 	return { ok: true, account };
 }
 
+/**
+ * Checks the password of a signed-in account, throttled per account (the change-password form
+ * and re-authentication share the count, so neither gives extra guesses).
+ */
+export async function checkPassword(
+	db: Kysely<DB>,
+	accountId: string,
+	password: string,
+	now = Date.now()
+): Promise<{ ok: true; account: Account } | CheckFailure> {
+	const key = throttle.accountKey(accountId);
+	const reservation = await throttle.reserve(db, [key], now);
+	if (!reservation.granted) return throttled(reservation);
+
+	const account = await get(db, accountId);
+	// A wrong password keeps its reservation: that is the recorded failure.
+	if (!account || !(await passwords.verify(account.password_hash, password))) {
+		return { ok: false, reason: 'invalid' };
+	}
+	await throttle.clear(db, key);
+	return { ok: true, account };
+}
+
 /** Sets a new password when the current one is right; the check is throttled per account. */
 export async function changePassword(
 	db: Kysely<DB>,
@@ -109,21 +132,14 @@ export async function changePassword(
 	newPassword: string,
 	now = Date.now()
 ): Promise<{ ok: true } | CheckFailure> {
-	const key = throttle.accountKey(accountId);
-	const reservation = await throttle.reserve(db, [key], now);
-	if (!reservation.granted) return throttled(reservation);
-
-	const account = await get(db, accountId);
-	if (!account || !(await passwords.verify(account.password_hash, currentPassword))) {
-		return { ok: false, reason: 'invalid' };
-	}
+	const checked = await checkPassword(db, accountId, currentPassword, now);
+	if (!checked.ok) return checked;
 	const passwordHash = await passwords.hash(newPassword);
 	await db
 		.updateTable('accounts')
 		.set({ password_hash: passwordHash })
 		.where('id', '=', accountId)
 		.execute();
-	await throttle.clear(db, key);
 	return { ok: true };
 }
 

@@ -36,32 +36,53 @@ export interface Context {
 	limits: LimitLeft[];
 }
 
-export async function of(
+/** The context of a pending request: spending and limits left, not counting the request. */
+export function of(
 	db: Kysely<DB>,
 	auth: Authorization,
 	minor: { timeZone: string; currency: string },
 	now: number
 ): Promise<Context> {
+	return compute(db, auth.account_id, minor, now, auth);
+}
+
+/** Where a minor stands now (the guardian's overview): spending this month, and each limit. */
+export function standing(
+	db: Kysely<DB>,
+	accountId: string,
+	minor: { timeZone: string; currency: string },
+	now: number
+): Promise<Context> {
+	return compute(db, accountId, minor, now, null);
+}
+
+async function compute(
+	db: Kysely<DB>,
+	accountId: string,
+	minor: { timeZone: string; currency: string },
+	now: number,
+	auth: Authorization | null
+): Promise<Context> {
 	const windows = windowsAt(minor.timeZone, now);
 	const keys = (['day', 'week', 'month'] as const).map((p) => periodKey(p, windows[p]));
 	const monthKey = keys[2]!;
 	const rules = [
-		...(await limits.active(db, auth.account_id, 'recharge', now)),
-		...(await limits.active(db, auth.account_id, 'gift', now))
+		...(await limits.active(db, accountId, 'recharge', now)),
+		...(await limits.active(db, accountId, 'gift', now))
 	];
 	const wanted = new Set([scopes.coins, scopes.money(minor.currency), ...rules.map(scopeOf)]);
-	if (auth.creator_id) wanted.add(scopes.creator(auth.creator_id));
+	if (auth?.creator_id) wanted.add(scopes.creator(auth.creator_id));
 	const [recharges, gifts] = await Promise.all([
-		totals.load(db, auth.account_id, 'recharge', keys, [...wanted]),
-		totals.load(db, auth.account_id, 'gift', keys, [...wanted])
+		totals.load(db, accountId, 'recharge', keys, [...wanted]),
+		totals.load(db, accountId, 'gift', keys, [...wanted])
 	]);
 	// This request's own amounts, taken out where they are counted.
 	const own = new Map(
-		totals.rowsFor(auth).map((r) => [totalsKey(r.period_key, r.scope), r.amount])
+		(auth ? totals.rowsFor(auth) : []).map((r) => [totalsKey(r.period_key, r.scope), r.amount])
 	);
 	const read = (kind: 'recharge' | 'gift', key: string) => {
 		const sum = (kind === 'recharge' ? recharges : gifts).get(key) ?? 0;
-		return sum - (kind === auth.kind ? (own.get(key) ?? 0) : 0);
+		return sum - (kind === auth?.kind ? (own.get(key) ?? 0) : 0);
 	};
 	return {
 		month: monthKey.slice('month:'.length),
@@ -72,7 +93,7 @@ export async function of(
 				currency: minor.currency
 			},
 			coinsGifted: read('gift', totalsKey(monthKey, scopes.coins)),
-			onCreator: auth.creator_id
+			onCreator: auth?.creator_id
 				? read('gift', totalsKey(monthKey, scopes.creator(auth.creator_id)))
 				: null
 		},

@@ -28,6 +28,8 @@ export interface SessionUser {
 export interface SessionInfo {
 	id: string;
 	expiresAt: number;
+	/** When the password was last typed in this session (log-in or re-entry); null: never recorded. */
+	passwordAt: number | null;
 }
 
 export interface Device {
@@ -58,10 +60,12 @@ export async function create(
 			expires_at: expiresAt,
 			last_used_at: now,
 			user_agent: device.userAgent?.slice(0, 512) ?? null,
-			ip: device.ip
+			ip: device.ip,
+			// A session starts with the password just typed (log-in, sign-up).
+			password_at: now
 		})
 		.execute();
-	return { token: `${id}.${secret}`, session: { id, expiresAt } };
+	return { token: `${id}.${secret}`, session: { id, expiresAt, passwordAt: now } };
 }
 
 /** The session and user a cookie token stands for, renewing the session when half used. */
@@ -82,6 +86,7 @@ export async function validate(
 			'sessions.created_at',
 			'sessions.expires_at',
 			'sessions.last_used_at',
+			'sessions.password_at',
 			'accounts.id as account_id',
 			'accounts.email',
 			'accounts.display_name',
@@ -110,7 +115,7 @@ export async function validate(
 			.execute();
 	}
 	return {
-		session: { id, expiresAt },
+		session: { id, expiresAt, passwordAt: row.password_at },
 		user: {
 			id: row.account_id,
 			email: row.email,
@@ -120,6 +125,15 @@ export async function validate(
 			isMinor: row.is_minor === 1
 		}
 	};
+}
+
+/** Records that the session's owner has just typed their password again. */
+export async function passwordEntered(
+	db: Kysely<DB>,
+	sessionId: string,
+	now = Date.now()
+): Promise<void> {
+	await db.updateTable('sessions').set({ password_at: now }).where('id', '=', sessionId).execute();
 }
 
 export async function destroy(db: Kysely<DB>, sessionId: string): Promise<void> {
@@ -154,7 +168,7 @@ export async function listActive(
 	db: Kysely<DB>,
 	accountId: string,
 	now = Date.now()
-): Promise<Omit<Session, 'secret_hash'>[]> {
+): Promise<Omit<Session, 'secret_hash' | 'password_at'>[]> {
 	return db
 		.selectFrom('sessions')
 		.select(['id', 'account_id', 'created_at', 'expires_at', 'last_used_at', 'user_agent', 'ip'])

@@ -50,6 +50,8 @@ export interface SessionsTable {
 	last_used_at: Millis;
 	user_agent: string | null;
 	ip: string | null;
+	/** When the owner last typed their password: at log-in, or to confirm a sensitive change. */
+	password_at: Millis | null;
 }
 
 export interface ApiKeysTable {

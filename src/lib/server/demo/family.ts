@@ -30,8 +30,9 @@ export async function seedFamily(database: Database, now = Date.now()): Promise<
 	if (!sam || !mia || (await family.familyOf(db, mia.id))) return false;
 
 	const joined = now - 20 * DAY;
-	await family.link(db, sam.id, mia.id, joined);
+	// As if Mia's account had been made a minor's from the start, then joined Sam's family.
 	await accountRules.startSafe(db, mia.id, joined);
+	await family.link(db, sam.id, mia.id, joined);
 	const guardian = await access.userActor(db, { id: sam.id, isMinor: false });
 	await family.controls.setRules(
 		db,

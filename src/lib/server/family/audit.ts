@@ -3,8 +3,8 @@ import type { AuditEntry, DB } from '../db/schema';
 import { newId } from '../ids';
 
 /**
- * What the family audit log records. Later features add limit changes, approval decisions and
- * ended sessions; the table has no CHECK on it, so adding one needs no migration.
+ * What the family audit log records. The table has no CHECK on it, so adding one needs no
+ * migration; the audit page needs one label for it (audit-words.ts: LABELS).
  */
 export const AUDIT_ACTIONS = [
 	'family.created',
@@ -12,12 +12,20 @@ export const AUDIT_ACTIONS = [
 	'member.added',
 	'minor.created',
 	'minor.removed',
+	'guardian.removed',
 	'approval.approved',
 	'approval.denied',
 	'family.approval_wait_changed',
 	'rules.changed',
 	'standing.added',
-	'standing.ended'
+	'standing.ended',
+	'limit.added',
+	'limit.changed',
+	'limit.raise_scheduled',
+	'limit.removed',
+	'session.logged_out',
+	'session.ended',
+	'sessions.revoked'
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -52,6 +60,23 @@ export async function record(db: Kysely<DB>, entry: AuditInput): Promise<void> {
 		.execute();
 }
 
+/**
+ * Records a change to `accountId` (its limits, its sessions) in the log of the family it is in;
+ * nothing when it is in none. Call it in the transaction that makes the change.
+ */
+export async function recordForAccount(
+	db: Kysely<DB>,
+	accountId: string,
+	entry: Omit<AuditInput, 'familyId'>
+): Promise<void> {
+	const member = await db
+		.selectFrom('family_members')
+		.select('family_id')
+		.where('account_id', '=', accountId)
+		.executeTakeFirst();
+	if (member) await record(db, { ...entry, familyId: member.family_id });
+}
+
 /** A family's log, newest first. */
 export function list(db: Kysely<DB>, familyId: string): Promise<AuditEntry[]> {
 	return db
@@ -61,4 +86,56 @@ export function list(db: Kysely<DB>, familyId: string): Promise<AuditEntry[]> {
 		.orderBy('at', 'desc')
 		.orderBy('id')
 		.execute();
+}
+
+export interface Cursor {
+	at: number;
+	id: string;
+}
+
+/** One entry as the audit page reads it: with the names of who acted and whom it is about. */
+export interface PageEntry extends AuditEntry {
+	actor_name: string | null;
+	subject_name: string | null;
+}
+
+/**
+ * One page of a family's log, newest first, continuing after `before` (keyset paging, so a
+ * long log costs the same per page). `about` narrows it to the entries a minor may read: those
+ * they did or that are about them.
+ */
+export async function page(
+	db: Kysely<DB>,
+	familyId: string,
+	options: { limit: number; before?: Cursor | null; about?: string | null }
+): Promise<{ rows: PageEntry[]; next: Cursor | null }> {
+	let query = db
+		.selectFrom('audit_log as l')
+		.leftJoin('accounts as who', 'who.id', 'l.actor_id')
+		.leftJoin('accounts as whom', 'whom.id', 'l.subject_id')
+		.selectAll('l')
+		.select(['who.display_name as actor_name', 'whom.display_name as subject_name'])
+		.where('l.family_id', '=', familyId)
+		.orderBy('l.at', 'desc')
+		.orderBy('l.id', 'desc')
+		.limit(options.limit + 1);
+	const { before, about } = options;
+	if (about) {
+		query = query.where((eb) =>
+			eb.or([eb('l.actor_id', '=', about), eb('l.subject_id', '=', about)])
+		);
+	}
+	if (before) {
+		query = query.where((eb) =>
+			eb.or([
+				eb('l.at', '<', before.at),
+				eb.and([eb('l.at', '=', before.at), eb('l.id', '<', before.id)])
+			])
+		);
+	}
+	const rows = await query.execute();
+	const more = rows.length > options.limit;
+	if (more) rows.pop();
+	const last = rows.at(-1);
+	return { rows, next: more && last ? { at: last.at, id: last.id } : null };
 }

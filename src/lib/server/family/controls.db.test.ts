@@ -112,7 +112,10 @@ describeEachDatabase('a minor’s controls', (ctx) => {
 		expect(await buy(kid.id, { channel: 'gift_card' })).toMatchObject({ decision: 'approved' });
 		expect(await gift(kid.id, 10)).toMatchObject({ decision: 'approved' });
 
-		const [entry] = await family.audit.list(db(), familyId);
+		const log = await family.audit.list(db(), familyId);
+		const entry = log.find((e) => e.action === 'rules.changed');
+		// Turning "ask before every recharge" off ended that limit, logged on its own too.
+		expect(log.find((e) => e.action === 'limit.removed')).toMatchObject({ actor_id: parent.id });
 		expect(entry).toMatchObject({
 			action: 'rules.changed',
 			actor_id: parent.id,

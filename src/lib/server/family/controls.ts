@@ -97,7 +97,9 @@ export async function setRules(
 				const every = (await limits.list(trx, minorId, now)).filter(
 					(l) => l.applies_to === kind && accountRules.isEveryPurchase(l)
 				);
-				for (const limit of every) await limits.end(trx, limit.id, now);
+				for (const limit of every) {
+					await limits.end(trx, limit.id, now, { accountId: guardian.accountId });
+				}
 			}
 		}
 		await audit.record(trx, {
@@ -146,7 +148,7 @@ export async function removeCap(
 		const limit = await limits.get(trx, minorId, limitId);
 		if (!limit || (limit.ends_at !== null && limit.ends_at <= now))
 			throw new access.NotFoundError();
-		await limits.end(trx, limit.id, now);
+		await limits.end(trx, limit.id, now, { accountId: guardian.accountId });
 		return limit;
 	});
 }

@@ -11,9 +11,11 @@ import { addMember, inTransaction } from './store';
 
 export { setApprovalWait } from './approval-wait';
 export { FamilyError } from './errors';
+export { removeGuardian } from './guardians';
 export { invite, join, INVITE_TTL } from './invites';
 export * as audit from './audit';
 export * as controls from './controls';
+export * as auditWords from './audit-words';
 export { link } from './link';
 export { familyOf } from './store';
 export { members, type Member } from './members';

@@ -68,10 +68,9 @@ export async function change(
 		input = { ...input, creatorId: await creators.canonical(db, input.creatorId) };
 	const effectiveAt =
 		isTightening(current, input) || current.effective_at > now ? now : now + COOL_OFF;
-	await limits.end(db, current.id, effectiveAt);
-	const limit = await limits.add(
+	const limit = await limits.replace(
 		db,
-		account.id,
+		current,
 		{ ...input, currency: input.metric === 'money' ? account.currency : null },
 		{ role: 'self', accountId: account.id },
 		now,
@@ -90,6 +89,6 @@ export async function remove(
 	const current = await ownEditable(db, accountId, limitId);
 	const endsAt =
 		current.effective_at > now ? now : Math.min(current.ends_at ?? Infinity, now + COOL_OFF);
-	await limits.end(db, current.id, endsAt);
+	await limits.end(db, current.id, endsAt, { accountId, now });
 	return { endsAt };
 }

@@ -1,4 +1,4 @@
-import { formatCoins, formatMoney } from '$lib/money';
+import { formatCoins, formatMoney } from '../../money';
 import type { Limit, LimitSetter } from '../db/schema';
 
 // A limit in plain words: "At most 5,000 coins bought per month — block".

@@ -9,8 +9,11 @@ import type {
 	PurchaseKind
 } from '../db/schema';
 import * as creators from '../creators';
+import { inTransaction } from '../db/transaction';
+import * as audit from '../family/audit';
 import { newId } from '../ids';
 import type { LimitRule } from './decide';
+import { asText, describe } from './limit-words';
 
 export function toRule(limit: Limit): LimitRule {
 	return {
@@ -64,13 +67,19 @@ export interface NewLimit {
 	action: LimitAction;
 }
 
-export async function add(
+/** Who changes a limit: the role it is set as, and the account acting (null: the operator). */
+export interface SetBy {
+	role: LimitSetter;
+	accountId: string | null;
+}
+
+async function insert(
 	db: Kysely<DB>,
 	accountId: string,
 	limit: NewLimit,
-	setBy: { role: LimitSetter; accountId: string | null },
+	setBy: SetBy,
 	now: number,
-	effectiveAt = now
+	effectiveAt: number
 ): Promise<Limit> {
 	// The id a purchase naming this creator will carry, however the limit spelt it.
 	const creatorId = limit.creatorId ? await creators.canonical(db, limit.creatorId) : null;
@@ -96,6 +105,80 @@ export async function add(
 		.executeTakeFirstOrThrow();
 }
 
+/** A limit as the audit log keeps it: in words (a later rewording leaves old entries alone). */
+async function snapshot(db: Kysely<DB>, limit: Limit) {
+	const creator = limit.creator_id
+		? await db
+				.selectFrom('creators')
+				.select(['display_name as name', 'handle'])
+				.where('id', '=', limit.creator_id)
+				.executeTakeFirst()
+		: undefined;
+	const words = describe(
+		limit,
+		limit.creator_id ? (creator ?? { name: limit.creator_id, handle: null }) : null
+	);
+	return { limit: asText(words), setBy: limit.set_by };
+}
+
+// Each change is recorded in the family's audit log when the account is in a family, in the
+// caller's transaction when it passes one: every caller (budgets, guardian controls, the CLI)
+// goes through these functions, so none can change a family member's limits unrecorded.
+
+/** Adds a limit, in force from `effectiveAt` (a raise waits out its cool-off). */
+export async function add(
+	db: Kysely<DB>,
+	accountId: string,
+	limit: NewLimit,
+	setBy: SetBy,
+	now: number,
+	effectiveAt = now
+): Promise<Limit> {
+	return inTransaction(db, async (trx) => {
+		const added = await insert(trx, accountId, limit, setBy, now, effectiveAt);
+		await audit.recordForAccount(trx, accountId, {
+			actorId: setBy.accountId,
+			action: effectiveAt > now ? 'limit.raise_scheduled' : 'limit.added',
+			subjectId: accountId,
+			before: null,
+			after: { ...(await snapshot(trx, added)), effectiveAt },
+			at: now
+		});
+		return added;
+	});
+}
+
+/**
+ * Replaces `current` with `next`: the old one ends and the new one starts at `effectiveAt`
+ * (now for a tightening, after the cool-off for a raise). One audit entry, with both.
+ */
+export async function replace(
+	db: Kysely<DB>,
+	current: Limit,
+	next: NewLimit,
+	setBy: SetBy,
+	now: number,
+	effectiveAt = now
+): Promise<Limit> {
+	return inTransaction(db, async (trx) => {
+		await trx
+			.updateTable('limits')
+			.set({ ends_at: effectiveAt })
+			.where('id', '=', current.id)
+			.execute();
+		const added = await insert(trx, current.account_id, next, setBy, now, effectiveAt);
+		await audit.recordForAccount(trx, current.account_id, {
+			actorId: setBy.accountId,
+			action: effectiveAt > now ? 'limit.raise_scheduled' : 'limit.changed',
+			subjectId: current.account_id,
+			before: await snapshot(trx, current),
+			after: { ...(await snapshot(trx, added)), effectiveAt },
+			at: now
+		});
+		return added;
+	});
+}
+
 export function get(
 	db: Kysely<DB>,
 	accountId: string,
@@ -109,6 +192,32 @@ export function get(
 		.executeTakeFirst();
 }
 
-export async function end(db: Kysely<DB>, limitId: string, at: number): Promise<void> {
-	await db.updateTable('limits').set({ ends_at: at }).where('id', '=', limitId).execute();
+/**
+ * Ends a limit at `at` (now, or after a cool-off). `by` is who removes it, for the audit log:
+ * the account acting (null: the operator) and the time of the change.
+ */
+export async function end(
+	db: Kysely<DB>,
+	limitId: string,
+	at: number,
+	by: { accountId: string | null; now?: number } = { accountId: null }
+): Promise<void> {
+	await inTransaction(db, async (trx) => {
+		const ended = await trx
+			.updateTable('limits')
+			.set({ ends_at: at })
+			.where('id', '=', limitId)
+			.returningAll()
+			.executeTakeFirst();
+		if (!ended) return;
+		const now = by.now ?? at;
+		await audit.recordForAccount(trx, ended.account_id, {
+			actorId: by.accountId,
+			action: 'limit.removed',
+			subjectId: ended.account_id,
+			before: await snapshot(trx, ended),
+			after: at > now ? { endsAt: at } : null,
+			at: now
+		});
+	});
 }

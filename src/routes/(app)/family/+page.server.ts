@@ -3,6 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { appDatabase } from '$lib/server/app';
 import * as access from '$lib/server/access';
 import * as family from '$lib/server/family';
+import * as reauth from '$lib/server/auth/reauth';
 import { readForm, unreadable } from '$lib/server/forms';
 import type { FamilyRole } from '$lib/schemas/family';
 import { approvalTtl } from '$lib/server/ledger/ttl';
@@ -129,27 +130,45 @@ export const actions = {
 			{ approvalWaitHours: hours }
 		);
 	},
-	removeMinor: async ({ request, locals }) => {
-		const form = await readForm(request, ['minorId', 'confirm']);
-		if (!form) return unreadable();
-		const { db } = appDatabase();
-		const actor = await actorOf(locals);
-		return attempt('remove', async () => {
-			// Checked before the name is shown on the confirm step, too.
-			await access.require(db, actor, 'minor.manage', form.minorId!);
-			const members = await family.members(db, actor.family!.id);
-			const minor = members.find((m) => m.accountId === form.minorId)!;
-			if (form.confirm !== 'yes') {
-				return {
-					section: 'remove' as const,
-					confirm: { minorId: minor.accountId, displayName: minor.displayName }
-				};
-			}
-			await family.removeMinor(db, actor, minor.accountId);
-			return {
-				section: 'remove' as const,
-				message: `${minor.displayName} is no longer in the family. Their account stays.`
-			};
-		});
-	}
+	removeMinor: ({ request, locals }) => removeMember(request, locals, 'minor'),
+	removeGuardian: ({ request, locals }) => removeMember(request, locals, 'guardian')
 } satisfies Actions;
+
+/**
+ * Removing a minor or another guardian: a confirm step naming them, then the removal, which asks
+ * for the guardian's password again unless it was typed in the last ten minutes.
+ */
+async function removeMember(request: Request, locals: App.Locals, role: FamilyRole) {
+	const idField = role === 'minor' ? 'minorId' : 'guardianId';
+	const form = await readForm(request, [idField, 'confirm', reauth.PASSWORD_FIELD]);
+	if (!form) return unreadable();
+	const { db } = appDatabase();
+	const actor = await actorOf(locals);
+	return attempt('remove', async () => {
+		// Checked before the name is shown on the confirm step, too.
+		const permission = role === 'minor' ? 'minor.manage' : 'guardian.remove';
+		await access.require(db, actor, permission, form[idField]!);
+		const members = await family.members(db, actor.family!.id);
+		const member = members.find((m) => m.accountId === form[idField])!;
+		const confirm = { role, accountId: member.accountId, displayName: member.displayName };
+		if (form.confirm !== 'yes') {
+			// Asked up front when it will be needed, so one press of the button does it.
+			const needsPassword = !reauth.isRecent(locals.session!);
+			return { section: 'remove' as const, confirm, needsPassword };
+		}
+		const refused = await reauth.confirm(db, locals, form.password, {
+			section: 'remove' as const,
+			confirm
+		});
+		if (refused) return refused;
+		if (role === 'minor') await family.removeMinor(db, actor, member.accountId);
+		else await family.removeGuardian(db, actor, member.accountId);
+		return {
+			section: 'remove' as const,
+			message:
+				role === 'minor'
+					? `${member.displayName} is no longer in the family. Their account stays.`
+					: `${member.displayName} is no longer a guardian of this family. Every guardian sees it in the audit log.`
+		};
+	});
+}

@@ -4,6 +4,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { appDatabase } from '$lib/server/app';
 import * as accounts from '$lib/server/accounts';
 import * as apiKeys from '$lib/server/auth/api-keys';
+import * as endings from '$lib/server/auth/endings';
 import * as sessions from '$lib/server/auth/sessions';
 import * as throttle from '$lib/server/auth/throttle';
 import { describeDevice } from '$lib/server/auth/device';
@@ -52,7 +53,7 @@ export const actions = {
 				message: 'To end this session, log out instead.'
 			});
 		}
-		const ended = await sessions.destroyOwned(appDatabase().db, locals.user!.id, form.sessionId!);
+		const ended = await endings.endOne(appDatabase().db, locals.user!.id, form.sessionId!);
 		if (!ended) {
 			return fail(404, {
 				section: 'sessions' as const,
@@ -79,7 +80,9 @@ export const actions = {
 			return fail(400, { message: 'The current password is wrong.', field: 'currentPassword' });
 		}
 		// Whoever knew the old password may hold a session or a personal key: both end here.
-		await sessions.destroyAllExcept(db, locals.user!.id, locals.session!.id);
+		await endings.revokeOthers(db, locals.user!.id, locals.session!.id);
+		// The password was just typed: sensitive changes need not ask for it again for a while.
+		await sessions.passwordEntered(db, locals.session!.id);
 		const revoked = await apiKeys.revokeOwnedBy(db, locals.user!.id);
 		const keys =
 			revoked === 0 ? '' : ` and ${revoked} API key${revoked === 1 ? ' was' : 's were'} revoked`;

@@ -1,6 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import * as access from '$lib/server/access';
+import * as reauth from '$lib/server/auth/reauth';
 import { appDatabase } from '$lib/server/app';
 import * as family from '$lib/server/family';
 import { invalid, readForm, unreadable } from '$lib/server/forms';
@@ -48,6 +49,8 @@ export const load = (async ({ locals, params }) => {
 	);
 	return {
 		minor: { id: seen.minor.id, name: seen.minor.display_name, timeZone: seen.minor.time_zone },
+		/** Loosening asks for the password unless it was typed in the last few minutes. */
+		passwordRecent: reauth.isRecent(locals.session!),
 		currency: seen.minor.currency,
 		canManage: actor.family?.role === 'guardian',
 		rules: {
@@ -74,8 +77,15 @@ const RULE_FIELDS = [
 	'quietTo',
 	'askRecharge',
 	'askGift',
+	reauth.PASSWORD_FIELD,
 	...CHANNELS.map((c) => `channel_${c}`)
 ];
+
+/** The fields to show again after a refusal: never the password. */
+function echo(form: Record<string, string>): Record<string, string> {
+	const { [reauth.PASSWORD_FIELD]: _password, ...rest } = form;
+	return rest;
+}
 
 export const actions = {
 	rules: async ({ request, locals, params }) => {
@@ -88,7 +98,7 @@ export const actions = {
 			quietFrom: form.quietFrom,
 			quietTo: form.quietTo
 		});
-		if (!parsed.success) return withSection('rules', invalid(parsed.error, form));
+		if (!parsed.success) return withSection('rules', invalid(parsed.error, echo(form)));
 		const next = {
 			rules: parsed.data,
 			asks: { recharge: form.askRecharge === 'on', gift: form.askGift === 'on' }
@@ -96,6 +106,12 @@ export const actions = {
 		const { db } = appDatabase();
 		const actor = await actorOf(locals);
 		return attempt('rules', async () => {
+			const current = await controls.view(db, actor, params.minorId, Date.now());
+			if (controls.isLoosening(current, next)) {
+				const extra = { section: 'rules', values: echo(form) };
+				const refused = await reauth.confirm(db, locals, form.password, extra);
+				if (refused) return refused;
+			}
 			await controls.setRules(db, actor, params.minorId, next, Date.now());
 			return { section: 'rules', message: 'Saved. The new rules apply to the next purchase.' };
 		});
@@ -114,23 +130,38 @@ export const actions = {
 		});
 	},
 	removeCap: async ({ request, locals, params }) => {
-		const form = await readForm(request, ['limitId']);
+		const form = await readForm(request, ['limitId', reauth.PASSWORD_FIELD]);
 		if (!form) return unreadable();
 		const { db } = appDatabase();
 		const actor = await actorOf(locals);
 		return attempt('caps', async () => {
+			// Asked only of a guardian of this minor: anyone else learns nothing from it.
+			await access.require(db, actor, 'minor.manage', params.minorId);
+			const extra = { section: 'caps', limitId: form.limitId! };
+			const refused = await reauth.confirm(db, locals, form.password, extra);
+			if (refused) return refused;
 			await controls.removeCap(db, actor, params.minorId, form.limitId!, Date.now());
 			return { section: 'caps', message: 'Cap removed.' };
 		});
 	},
 	addStanding: async ({ request, locals, params }) => {
-		const form = await readForm(request, ['appliesTo', 'period', 'coins', 'creators']);
+		const form = await readForm(request, [
+			'appliesTo',
+			'period',
+			'coins',
+			'creators',
+			reauth.PASSWORD_FIELD
+		]);
 		if (!form) return unreadable();
 		const parsed = standingApprovalInput.safeParse(form);
-		if (!parsed.success) return withSection('addStanding', invalid(parsed.error, form));
+		if (!parsed.success) return withSection('addStanding', invalid(parsed.error, echo(form)));
 		const { db } = appDatabase();
 		const actor = await actorOf(locals);
 		return attempt('addStanding', async () => {
+			await access.require(db, actor, 'minor.manage', params.minorId);
+			const extra = { section: 'addStanding', values: echo(form) };
+			const refused = await reauth.confirm(db, locals, form.password, extra);
+			if (refused) return refused;
 			await controls.addStanding(db, actor, params.minorId, parsed.data, Date.now());
 			return { section: 'addStanding', message: 'Standing approval added.' };
 		});

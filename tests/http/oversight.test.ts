@@ -1,0 +1,246 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import * as access from '../../src/lib/server/access';
+import * as sessions from '../../src/lib/server/auth/sessions';
+import * as family from '../../src/lib/server/family';
+import { REAUTH_WINDOW } from '../../src/lib/server/auth/reauth';
+import { describeEachDatabase } from '../support/each-database';
+import { getPage, postForm } from '../support/http';
+import { startServer, type RunningServer } from '../support/server';
+import { signedInAccount } from '../support/session';
+
+// Oversight pages, the family audit log and re-authentication, over HTTP with real cookies.
+
+const GUARDIAN_PASSWORD = 'a passphrase that is long'; // signedInAccount's
+
+describeEachDatabase('oversight, audit log and re-authentication over HTTP', (ctx) => {
+	let server: RunningServer;
+	let n = 0;
+	beforeAll(async () => {
+		server = await startServer({ DATABASE_URL: ctx.url });
+	});
+	afterAll(async () => {
+		await server?.stop();
+	});
+
+	const db = () => ctx.database.db;
+	const newSession = (accountId: string) =>
+		sessions.create(db(), accountId, { userAgent: 'test', ip: null });
+
+	/** A guardian with a family and one child, each signed in. */
+	async function household(name: string) {
+		const guardian = await signedInAccount(db(), `${name}-${++n}@example.com`);
+		const created = await family.create(
+			db(),
+			await access.userActor(db(), { id: guardian.accountId, isMinor: false }),
+			{ name: `${name} family` }
+		);
+		const child = await family.createMinor(
+			db(),
+			await access.userActor(db(), { id: guardian.accountId, isMinor: false }),
+			{
+				email: `${name}-kid-${++n}@example.com`,
+				displayName: `${name} Kid ${n}`,
+				password: 'a kid passphrase'
+			}
+		);
+		const { token } = await newSession(child.id);
+		return {
+			familyId: created.id,
+			guardian,
+			child: {
+				accountId: child.id,
+				name: child.display_name,
+				cookie: `${sessions.COOKIE_NAME}=${token}`
+			}
+		};
+	}
+
+	/** A second guardian of `familyId`, signed in, with a session whose password is fresh. */
+	async function secondGuardian(familyId: string, name: string) {
+		const other = await signedInAccount(db(), `${name}-${++n}@example.com`);
+		await db()
+			.insertInto('family_members')
+			.values({ family_id: familyId, account_id: other.accountId, role: 'guardian', joined_at: 0 })
+			.execute();
+		return other;
+	}
+
+	/** Makes the session behind `cookie` one whose password was typed long ago. */
+	async function passwordLongAgo(cookie: string) {
+		const id = cookie.split('=')[1]!.split('.')[0]!;
+		await db()
+			.updateTable('sessions')
+			.set({ password_at: Date.now() - REAUTH_WINDOW - 60_000 })
+			.where('id', '=', id)
+			.execute();
+		return id;
+	}
+
+	async function membersAndLog(familyId: string) {
+		const [members, log] = await Promise.all([
+			family.members(db(), familyId),
+			db().selectFrom('audit_log').select('id').where('family_id', '=', familyId).execute()
+		]);
+		return { members: members.map((m) => m.accountId).sort(), log: log.length };
+	}
+
+	const PAGES = ['', '/history', '/creators'];
+
+	it("a guardian reads their minor's pages, without a single form; family B's minor is not found", async () => {
+		const a = await household('Ada');
+		const b = await household('Bo');
+		for (const suffix of PAGES) {
+			const own = await getPage(
+				server.origin,
+				`/family/${a.child.accountId}${suffix}`,
+				a.guardian.cookie
+			);
+			expect(own.status, suffix).toBe(200);
+			const html = await own.text();
+			expect(html).toContain(a.child.name);
+			expect(html).toContain(`href="/family/${a.child.accountId}/controls"`);
+			// Read-only: the only form on the page is the header's log-out button.
+			expect(html.match(/<form/g)).toHaveLength(1);
+			expect(html).toMatch(/<form method="POST" action="\/logout"/);
+
+			for (const id of [b.child.accountId, b.guardian.accountId, 'acct_doesnotexist']) {
+				const other = await getPage(server.origin, `/family/${id}${suffix}`, a.guardian.cookie);
+				expect(other.status, `${id}${suffix}`).toBe(404);
+				const body = await other.text();
+				expect(body).not.toContain(b.child.name);
+			}
+		}
+		const list = await (await getPage(server.origin, '/family', a.guardian.cookie)).text();
+		expect(list).toContain(`href="/family/${a.child.accountId}"`);
+
+		// A child reads their own overview (without Controls), never a sibling's.
+		const sibling = await family.createMinor(
+			db(),
+			await access.userActor(db(), { id: a.guardian.accountId, isMinor: false }),
+			{ email: `sib-${++n}@example.com`, displayName: 'Sibling', password: 'a kid passphrase' }
+		);
+		const mine = await getPage(server.origin, `/family/${a.child.accountId}`, a.child.cookie);
+		expect(mine.status).toBe(200);
+		expect(await mine.text()).not.toContain('/controls"');
+		for (const suffix of PAGES) {
+			const theirs = await getPage(server.origin, `/family/${sibling.id}${suffix}`, a.child.cookie);
+			expect(theirs.status, suffix).toBe(404);
+		}
+	});
+
+	it("the audit log shows only the viewer's family; a minor sees what is about them", async () => {
+		const a = await household('Cy');
+		const b = await household('Di');
+		const page = await getPage(server.origin, '/family/audit', a.guardian.cookie);
+		expect(page.status).toBe(200);
+		const html = await page.text();
+		expect(html).toContain('Created the family');
+		expect(html).toContain("Created a child's account");
+		expect(html).toContain(a.child.name);
+		expect(html).not.toContain(b.child.name);
+		expect(html).not.toContain('Di family');
+
+		// The minor: their own account's creation, not another family's log.
+		const minorView = await (await getPage(server.origin, '/family/audit', a.child.cookie)).text();
+		expect(minorView).toContain("Created a child's account");
+		expect(minorView).not.toContain('Created the family');
+		expect(minorView).not.toContain(b.child.name);
+	});
+
+	it('a minor cannot remove a guardian or another minor, and nothing changes', async () => {
+		const a = await household('Ed');
+		const other = await secondGuardian(a.familyId, 'Ed2');
+		const before = await membersAndLog(a.familyId);
+		const posts: [string, Record<string, string>][] = [
+			['removeGuardian', { guardianId: a.guardian.accountId, confirm: 'yes' }],
+			['removeGuardian', { guardianId: other.accountId, confirm: 'yes' }],
+			['removeMinor', { minorId: a.child.accountId, confirm: 'yes' }]
+		];
+		for (const [action, fields] of posts) {
+			const response = await postForm(server.origin, `/family?/${action}`, fields, {
+				cookie: a.child.cookie
+			});
+			expect(response.status, action).toBe(404);
+		}
+		expect(await membersAndLog(a.familyId)).toEqual(before);
+	});
+
+	it('removing a minor with an old password asks for it; a wrong one changes nothing; the right one removes', async () => {
+		const a = await household('Flo');
+		const sessionId = await passwordLongAgo(a.guardian.cookie);
+		const before = await membersAndLog(a.familyId);
+		const remove = (extra: Record<string, string> = {}) =>
+			postForm(
+				server.origin,
+				'/family?/removeMinor',
+				{ minorId: a.child.accountId, confirm: 'yes', ...extra },
+				{ cookie: a.guardian.cookie }
+			);
+
+		// The confirm step already shows the password field.
+		const ask = await postForm(
+			server.origin,
+			'/family?/removeMinor',
+			{ minorId: a.child.accountId },
+			{ cookie: a.guardian.cookie }
+		);
+		expect(await ask.text()).toMatch(/<input[^>]*name="password"[^>]*type="password"/);
+
+		const asked = await remove();
+		expect(asked.status).toBe(401);
+		const askedHtml = await asked.text();
+		expect(askedHtml).toContain('This change needs your password again');
+		expect(askedHtml).toMatch(/<input[^>]*name="password"/);
+		expect(await membersAndLog(a.familyId)).toEqual(before);
+
+		const wrong = await remove({ password: 'not the password at all' });
+		expect(wrong.status).toBe(400);
+		expect(await wrong.text()).toContain('That password is wrong, so nothing was changed.');
+		expect(await membersAndLog(a.familyId)).toEqual(before);
+
+		const right = await remove({ password: GUARDIAN_PASSWORD });
+		expect(right.status).toBe(200);
+		expect(await right.text()).toContain(`${a.child.name} is no longer in the family.`);
+		expect(await family.familyOf(db(), a.child.accountId)).toBeNull();
+		const session = await db()
+			.selectFrom('sessions')
+			.select('password_at')
+			.where('id', '=', sessionId)
+			.executeTakeFirstOrThrow();
+		expect(Date.now() - session.password_at!).toBeLessThan(REAUTH_WINDOW);
+	});
+
+	it('a guardian removes another guardian (password fresh); every guardian sees it in the log', async () => {
+		const a = await household('Gus');
+		const other = await secondGuardian(a.familyId, 'Gus2');
+		const response = await postForm(
+			server.origin,
+			'/family?/removeGuardian',
+			{ guardianId: other.accountId, confirm: 'yes' },
+			{ cookie: a.guardian.cookie }
+		);
+		expect(response.status).toBe(200);
+		expect(await response.text()).toContain('is no longer a guardian of this family');
+		expect(await family.familyOf(db(), other.accountId)).toBeNull();
+		const log = await (await getPage(server.origin, '/family/audit', a.guardian.cookie)).text();
+		expect(log).toContain('Removed a guardian from the family');
+
+		// Never oneself: the last guardian cannot go either.
+		const self = await postForm(
+			server.origin,
+			'/family?/removeGuardian',
+			{ guardianId: a.guardian.accountId, confirm: 'yes' },
+			{ cookie: a.guardian.cookie }
+		);
+		expect(self.status).toBe(404);
+		expect((await family.familyOf(db(), a.guardian.accountId))?.role).toBe('guardian');
+	});
+
+	it('logging out of a family member is in the log, with who', async () => {
+		const a = await household('Hal');
+		const response = await postForm(server.origin, '/logout', {}, { cookie: a.child.cookie });
+		expect(response.status).toBe(303);
+		const log = await (await getPage(server.origin, '/family/audit', a.guardian.cookie)).text();
+		expect(log).toMatch(new RegExp(`<strong>${a.child.name}</strong>: Logged out`));
+	});
+});
