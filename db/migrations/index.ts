@@ -4,6 +4,7 @@ import * as authorizations from './2026-11-21-002-authorizations';
 import * as giftCoinsOnHold from './2026-11-22-001-gift-coins-on-hold';
 import * as readOnlyKeys from './2026-11-22-002-read-only-keys-creator-origin';
 import * as families from './2026-11-23-001-families';
+import * as notifications from './2026-11-26-002-notifications';
 
 // An explicit list rather than a folder read at run time: the same import works under
 // Vite (the server bundle), tsx (the CLI) and Vitest. Keys sort in the order they apply.
@@ -12,5 +13,6 @@ export const migrations: Record<string, Migration> = {
 	'2026-11-21-002-authorizations': authorizations,
 	'2026-11-22-001-gift-coins-on-hold': giftCoinsOnHold,
 	'2026-11-22-002-read-only-keys-creator-origin': readOnlyKeys,
-	'2026-11-23-001-families': families
+	'2026-11-23-001-families': families,
+	'2026-11-26-002-notifications': notifications
 };

@@ -9,6 +9,7 @@ import type { ApiKeySummary } from '../auth/api-keys';
 import * as creators from '../creators';
 import { decide, periodKey, scopeOf, windowsAt } from '../policy/decide';
 import * as limits from '../policy/limits';
+import * as notify from '../notify';
 import { PurchaseError, unknownAccount } from './errors';
 import * as expiry from './expiry';
 import * as idempotency from './idempotency';
@@ -122,6 +123,7 @@ export async function authorize(
 				.execute();
 		}
 		if (states.isLive(status)) await totals.move(trx, account.id, row, { held: 1, captured: 0 });
+		await notify.afterAuthorize(trx, { row, approvalId, request, rules, running, now });
 		return response;
 	});
 }
