@@ -6,6 +6,7 @@ import * as family from '../../src/lib/server/family';
 import * as limits from '../../src/lib/server/policy/limits';
 import { describeEachDatabase } from '../support/each-database';
 import { openEvents, type ServerEvent } from '../support/events';
+import { getPage, postForm } from '../support/http';
 import { callPurchase } from '../support/purchase-api';
 import { startServer, type RunningServer } from '../support/server';
 
@@ -132,5 +133,56 @@ describeEachDatabase('live events over HTTP', (ctx) => {
 		});
 		parent.close();
 		child.close();
+	});
+
+	it("the notifications page lists notices and marks them read without JavaScript; not another's", async () => {
+		const { guardian, minor } = await household();
+		await callPurchase(one.origin, apiKey, 'authorize', {
+			idempotencyKey: `idem-${++n}`,
+			accountId: minor.id,
+			kind: 'recharge',
+			coins: 350,
+			price: { amount: 499, currency: 'USD' },
+			channel: 'app',
+			paymentMethod: 'card'
+		});
+		const page = await (await getPage(one.origin, '/notifications', guardian.cookie)).text();
+		expect(page).toContain('Kit asks to buy 350 coins for $4.99 in the app.');
+		expect(page).toContain('aria-label="Notifications, 1 unread"');
+		const [notice] = await db()
+			.selectFrom('notifications')
+			.select('id')
+			.where('account_id', '=', guardian.id)
+			.execute();
+
+		// The minor cannot mark the guardian's notice: not found, nothing changed.
+		const refused = await postForm(
+			one.origin,
+			'/notifications?/read',
+			{ id: notice!.id },
+			{
+				cookie: minor.cookie
+			}
+		);
+		expect(refused.status).toBe(404);
+		const unread = () =>
+			db()
+				.selectFrom('notifications')
+				.select('read_at')
+				.where('id', '=', notice!.id)
+				.executeTakeFirstOrThrow();
+		expect((await unread()).read_at).toBeNull();
+
+		const done = await postForm(
+			one.origin,
+			'/notifications?/read',
+			{ id: notice!.id },
+			{
+				cookie: guardian.cookie
+			}
+		);
+		expect(done.status).toBe(200);
+		expect(await done.text()).toContain('aria-label="Notifications, none unread"');
+		expect((await unread()).read_at).not.toBeNull();
 	});
 });
