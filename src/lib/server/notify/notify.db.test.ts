@@ -1,4 +1,4 @@
-import { beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it, vi } from 'vitest';
 import { describeEachDatabase } from '../../../../tests/support/each-database';
 import { authorizeInput } from '$lib/schemas/purchase';
 import * as access from '../access';
@@ -266,5 +266,55 @@ describeEachDatabase('notices about minors', (ctx) => {
 		expect(await notify.inbox.unreadCount(db(), ben)).toBe(1);
 		expect(await notify.inbox.markAllRead(db(), ben, T + 11)).toBe(1);
 		expect(await notify.inbox.unreadCount(db(), ben)).toBe(0);
+	});
+
+	it('the e-mail outbox sends each notice once, tries a failure again later, and gives up after the last try', async () => {
+		process.env.SMTP_URL = 'smtp://127.0.0.1:1';
+		const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+		try {
+			const { ana, kit } = await household();
+			await limit(kit, ana, { period: 'purchase', amount: 100, action: 'approval' });
+			await recharge(kit, 300); // Ana and Ben: two e-mails waiting
+			const sent: notify.email.Message[] = [];
+			const up = async (message: notify.email.Message) => void sent.push(message);
+			const down = async () => {
+				throw new Error('connect ECONNREFUSED 127.0.0.1:1');
+			};
+			expect(await notify.email.sendDue(ctx.database, T + 1, down)).toBe(0);
+			// Not due again yet: nothing is tried.
+			expect(await notify.email.sendDue(ctx.database, T + 2, up)).toBe(0);
+			expect(await notify.email.sendDue(ctx.database, T + 1 + 30_000, up)).toBe(2);
+			expect(sent.map((m) => m.subject)).toEqual([
+				'Kit asks for your approval',
+				'Kit asks for your approval'
+			]);
+			expect(sent[0]!.text).toContain('Kit asks to buy 300 coins for $6.00 on the web.');
+			expect(await notify.email.sendDue(ctx.database, T + 10 * 60_000, up)).toBe(0);
+			expect(sent).toHaveLength(2);
+
+			await recharge(kit, 400, T + 100);
+			let at = T + 100;
+			for (let attempt = 1; attempt <= notify.email.MAX_ATTEMPTS; attempt++) {
+				expect(await notify.email.sendDue(ctx.database, at, down)).toBe(0);
+				at += 30_000 * 2 ** (attempt - 1);
+			}
+			const rows = await db()
+				.selectFrom('notifications')
+				.select(['email_status', 'email_attempts'])
+				.where('created_at', '=', T + 100)
+				.where('account_id', '=', ana)
+				.execute();
+			expect(rows).toEqual([{ email_status: 'failed', email_attempts: notify.email.MAX_ATTEMPTS }]);
+			expect(await notify.email.sendDue(ctx.database, at + 3_600_000, up)).toBe(0);
+			// One plain line per failed try.
+			expect(logged.mock.calls.at(-1)).toEqual([
+				expect.stringMatching(
+					/^e-mail for notification ntf_\w+ failed \(attempt 4 of 4, giving up\): connect ECONNREFUSED 127\.0\.0\.1:1$/
+				)
+			]);
+		} finally {
+			logged.mockRestore();
+			delete process.env.SMTP_URL;
+		}
 	});
 });
