@@ -123,7 +123,7 @@ export async function authorize(
 				.execute();
 		}
 		if (states.isLive(status)) await totals.move(trx, account.id, row, { held: 1, captured: 0 });
-		await notify.afterAuthorize(trx, { row, approvalId, request, rules, running, now });
+		await notify.afterAuthorize(trx, { account, row, approvalId, request, rules, running, now });
 		return response;
 	});
 }

@@ -17,6 +17,8 @@ export * as live from './live';
 export * as email from './email';
 
 export interface Authorized {
+	/** The account as read under its lock: only a minor's purchases tell anyone. */
+	account: { is_minor: number };
 	/** The authorization as written (status, reasons, period keys). */
 	row: Omit<Authorization, 'reasons'> & { reasons: string };
 	approvalId: string | undefined;
@@ -29,6 +31,8 @@ export interface Authorized {
 
 /** After `purchase.authorize` wrote its authorization: requests, cap shares and channel declines. */
 export async function afterAuthorize(trx: Kysely<DB>, done: Authorized): Promise<void> {
+	// An adult's purchase (the hot path of the purchase flow) costs no query here.
+	if (!done.account.is_minor) return;
 	const household = await householdOf(trx, done.row.account_id);
 	if (!household) return;
 	const { minor } = household;

@@ -203,6 +203,7 @@ describeEachDatabase('notices about minors', (ctx) => {
 					.where('id', '=', id)
 					.executeTakeFirstOrThrow();
 				await notify.afterAuthorize(trx, {
+					account: { is_minor: 1 },
 					row,
 					approvalId: undefined,
 					request: { kind: 'recharge', coins: 350, price: null, creatorId: null },
