@@ -5,6 +5,7 @@ import * as giftCoinsOnHold from './2026-11-22-001-gift-coins-on-hold';
 import * as readOnlyKeys from './2026-11-22-002-read-only-keys-creator-origin';
 import * as families from './2026-11-23-001-families';
 import * as accountRules from './2026-11-26-001-account-rules';
+import * as notifications from './2026-11-26-002-notifications';
 import * as reauth from './2026-11-26-003-reauth';
 
 // An explicit list rather than a folder read at run time: the same import works under
@@ -16,5 +17,6 @@ export const migrations: Record<string, Migration> = {
 	'2026-11-22-002-read-only-keys-creator-origin': readOnlyKeys,
 	'2026-11-23-001-families': families,
 	'2026-11-26-001-account-rules': accountRules,
+	'2026-11-26-002-notifications': notifications,
 	'2026-11-26-003-reauth': reauth
 };

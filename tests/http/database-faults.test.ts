@@ -3,10 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthorizationView } from '$lib/schemas/purchase';
 import * as accounts from '../../src/lib/server/accounts';
 import * as apiKeys from '../../src/lib/server/auth/api-keys';
+import * as family from '../../src/lib/server/family';
+import * as limits from '../../src/lib/server/policy/limits';
 import * as sessions from '../../src/lib/server/auth/sessions';
 import type { Database } from '../../src/lib/server/db';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { postgresUrl } from '../support/environment';
+import { openEvents } from '../support/events';
 import { getPage, postForm } from '../support/http';
 import {
 	accountWithMonthlyLimit,
@@ -327,4 +330,69 @@ describe.skipIf(!postgresUrl)('a lost PostgreSQL connection [postgres]', () => {
 				.execute()
 		).toHaveLength(1);
 	});
+
+	it('keeps a live event stream through an outage, refuses new ones with 503, and catches up after', async () => {
+		const make = async (name: string, isMinor = false) => {
+			const account = await accounts.create(database.db, {
+				email: `${name}-${Math.random().toString(36).slice(2, 10)}@example.com`,
+				displayName: name,
+				password: 'a long enough passphrase',
+				timeZone: 'UTC',
+				currency: 'USD',
+				isMinor
+			});
+			const { token } = await sessions.create(database.db, account.id, {
+				userAgent: null,
+				ip: null
+			});
+			return { id: account.id, cookie: `${sessions.COOKIE_NAME}=${token}` };
+		};
+		const [robin, kit] = [await make('Robin'), await make('Kit', true)];
+		await family.link(database.db, robin.id, kit.id);
+		await limits.add(
+			database.db,
+			kit.id,
+			{
+				appliesTo: 'recharge',
+				metric: 'coins',
+				period: 'purchase',
+				amount: 100,
+				currency: null,
+				creatorId: null,
+				action: 'approval'
+			},
+			{ role: 'guardian', accountId: robin.id },
+			Date.now() - 1000
+		);
+		const stream = await openEvents(server.origin, robin.cookie);
+		await stream.next((e) => e.event === 'hello');
+
+		relay.cut();
+		try {
+			expect((await openEvents(server.origin, robin.cookie)).status).toBe(503);
+			// The open stream's next check meets the outage: one line, and the stream stays.
+			const deadline = Date.now() + 15_000;
+			while (!/GET \/events/.test(log()) && Date.now() < deadline) {
+				await new Promise((resolve) => setTimeout(resolve, 100));
+			}
+			expect(log()).toMatch(/database unavailable: .*GET \/events|GET \/events.*unavailable/);
+		} finally {
+			relay.restore();
+		}
+		const asked = await callPurchase(server.origin, apiKey, 'authorize', {
+			idempotencyKey: `events-${Math.random()}`,
+			accountId: kit.id,
+			kind: 'recharge',
+			coins: 350,
+			price: { amount: 499, currency: 'USD' },
+			channel: 'app',
+			paymentMethod: 'card'
+		});
+		expect(asked.data?.decision, asked.text).toBe('pending_approval');
+		const notice = await stream.next((e) => e.event === 'notification', 20_000);
+		expect(notice.data).toMatchObject({ notice: { kind: 'approval_requested' } });
+		stream.close();
+		expect(alive(), log()).toBe(true);
+		expect(log()).not.toMatch(/^\s+at /m);
+	}, 90_000);
 });

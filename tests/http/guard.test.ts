@@ -8,13 +8,24 @@ import { signedInAccount } from '../support/session';
 // Signed-in routes are guarded in one place (`handle`): every page, data request, form action
 // and session-authenticated tRPC call meets the same rule, and none of them a 500.
 
-const SIGNED_IN_PAGES = ['/', '/shop', '/transactions', '/creators', '/budgets', '/settings'];
+const SIGNED_IN_PAGES = [
+	'/',
+	'/shop',
+	'/transactions',
+	'/creators',
+	'/budgets',
+	'/settings',
+	'/notifications'
+];
 const ACTIONS = [
 	'/budgets?/add',
 	'/budgets?/remove',
 	'/settings?/createKey',
 	'/settings?/changePassword',
-	'/shop',
+	'/shop?/buy',
+	'/shop?/follow',
+	'/notifications?/read',
+	'/notifications?/readAll',
 	'/live/lunabeats'
 ];
 
@@ -54,7 +65,9 @@ describeEachDatabase('signed-in routes, guarded in one place', (ctx) => {
 			packId: 'pack_x',
 			giftId: 'gift_x',
 			idempotencyKey: crypto.randomUUID(),
-			paymentMethod: 'card'
+			paymentMethod: 'card',
+			authorizationId: 'auth_x',
+			id: 'ntf_x'
 		});
 		expect(response.status).toBe(303);
 		expect(response.headers.get('location')).toMatch(/^\/login\?redirectTo=%2F/);

@@ -25,6 +25,8 @@ export function launchBrowser(): Promise<Browser> {
 
 export interface BrowserSuite {
 	readonly db: Database['db'];
+	/** The database's DATABASE_URL, for the operator CLI. */
+	readonly url: string;
 	readonly server: RunningServer;
 	readonly browser: Browser;
 }
@@ -56,6 +58,9 @@ export function browserSuite(env: Record<string, string> = {}): BrowserSuite {
 	return {
 		get db() {
 			return ready(db);
+		},
+		get url() {
+			return ready(database).url;
 		},
 		get server() {
 			return ready(server);

@@ -93,6 +93,24 @@ const RULES = {
 		if (minorId === null) return false;
 		return actor.accountId === minorId || isGuardedMinor(db, actor, minorId);
 	},
+	/** A purchase (an authorization): the account that made it, as the shop follows it. */
+	'purchase.read': async (db, actor, authorizationId) => {
+		const row = await db
+			.selectFrom('authorizations')
+			.select('account_id')
+			.where('id', '=', authorizationId)
+			.executeTakeFirst();
+		return row?.account_id === actor.accountId;
+	},
+	/** A notification: its recipient only. */
+	'notification.read': async (db, actor, notificationId) => {
+		const row = await db
+			.selectFrom('notifications')
+			.select('account_id')
+			.where('id', '=', notificationId)
+			.executeTakeFirst();
+		return row?.account_id === actor.accountId;
+	},
 	/** An approval request: only a guardian of the family of the minor who asked answers it. */
 	'approval.decide': async (db, actor, approvalId) => {
 		const minorId = await requester(db, approvalId);

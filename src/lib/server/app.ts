@@ -6,6 +6,7 @@ import * as demoFamily from './demo/family';
 import * as demo from './demo/seed';
 import * as accounts from './accounts';
 import * as holds from './ledger/holds';
+import * as email from './notify/email';
 import * as shopKey from './shop/key';
 
 // One database per server process, opened on first use and prepared once at start.
@@ -55,7 +56,7 @@ const SWEEP_EVERY = 30_000;
 
 /**
  * Releases expired holds in the background (each is also expired when its account is next
- * checked), and closes the database when adapter-node shuts down, so an idle PostgreSQL pool
+ * checked), sends the e-mail outbox when SMTP_URL is set, and closes the database when adapter-node shuts down, so an idle PostgreSQL pool
  * does not keep a stopping server alive.
  */
 export function runInBackground(): void {
@@ -66,8 +67,10 @@ export function runInBackground(): void {
 		});
 	}, SWEEP_EVERY);
 	timer.unref();
+	const stopOutbox = email.enabled() ? email.start(appDatabase) : () => {};
 	process.once('sveltekit:shutdown', () => {
 		clearInterval(timer);
+		stopOutbox();
 		void database?.close();
 		database = undefined;
 	});

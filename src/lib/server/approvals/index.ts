@@ -6,6 +6,7 @@ import type { Database } from '../db';
 import type { DB } from '../db/schema';
 import * as audit from '../family/audit';
 import * as answers from '../ledger/approvals';
+import * as notify from '../notify';
 import { unknownApproval } from '../ledger/errors';
 import * as context from './context';
 
@@ -176,8 +177,9 @@ export function decide(
 			access.require(trx, actor, 'approval.decide', input.approvalId).catch((error) => {
 				throw error instanceof access.NotFoundError ? unknownApproval() : error;
 			}),
-		record: (trx, decided, request) =>
-			audit.record(trx, {
+		record: async (trx, decided, request) => {
+			await notify.afterDecision(trx, { decided, request, note: note ?? null, now });
+			await audit.record(trx, {
 				familyId: actor.family!.id,
 				actorId: actor.accountId,
 				action: decided.status === 'approved' ? 'approval.approved' : 'approval.denied',
@@ -190,6 +192,7 @@ export function decide(
 					note: note ?? null
 				},
 				at: now
-			})
+			});
+		}
 	});
 }

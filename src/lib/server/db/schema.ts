@@ -1,5 +1,6 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
 import type { FamilyRole } from '$lib/schemas/family';
+import type { EmailStatus, NotificationKind } from '$lib/schemas/notifications';
 import type { ApprovalStatus } from '$lib/schemas/approvals';
 import type {
 	CalendarPeriod,
@@ -248,7 +249,31 @@ export interface AuditLogTable {
 	at: Millis;
 }
 
+export interface NotificationsTable {
+	id: string;
+	/** The recipient. */
+	account_id: string;
+	kind: NotificationKind;
+	/** JSON of NoticeData: the notice as data, worded at the edge. */
+	data: string;
+	created_at: Millis;
+	read_at: Millis | null;
+	email_status: EmailStatus;
+	email_attempts: number;
+	/** When the outbox may next try, or when the current sender's lease ends. */
+	email_next_at: Millis | null;
+}
+
+export interface CapAlertsTable {
+	limit_id: string;
+	threshold: number;
+	period_key: string;
+	created_at: Millis;
+}
+
 export interface DB {
+	notifications: NotificationsTable;
+	cap_alerts: CapAlertsTable;
 	families: FamiliesTable;
 	family_members: FamilyMembersTable;
 	family_invites: FamilyInvitesTable;
@@ -285,3 +310,4 @@ export type AuditEntry = Selectable<AuditLogTable>;
 export type ApprovalRequest = Selectable<ApprovalRequestsTable>;
 export type AccountRulesRow = Selectable<AccountRulesTable>;
 export type StandingApproval = Selectable<StandingApprovalsTable>;
+export type Notification = Selectable<NotificationsTable>;

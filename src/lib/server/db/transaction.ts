@@ -58,18 +58,48 @@ export async function writeTransaction<T>(
 	}
 }
 
+/** Work to run once a writeTransaction has committed, by the connection it runs on. */
+const committed = new WeakMap<Kysely<DB>, (() => void)[]>();
+
+/**
+ * Runs `then` after the transaction `trx` commits, and never when it rolls back (a rerun
+ * registers its own). Outside a transaction the write is already done: `then` runs at once.
+ * In a transaction this module did not open, `then` is dropped: callers use it for what is
+ * only quicker, never for what must happen (the live stream also reads the database).
+ */
+export function afterCommit(trx: Kysely<DB>, then: () => void): void {
+	const queue = committed.get(trx);
+	if (queue) queue.push(then);
+	else if (!trx.isTransaction) then();
+}
+
+function runCommitted(queue: (() => void)[]): void {
+	for (const then of queue) {
+		try {
+			then();
+		} catch (error) {
+			console.error('after-commit work failed:', error);
+		}
+	}
+}
+
 function once<T>(database: Database, work: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
 	// Both drivers hand out a connection of our own here (SQLite's one under a mutex, a pooled
 	// one on PostgreSQL), so the transaction's statements, and where it stands, are in view.
 	return database.db.connection().execute(async (connection) => {
 		await sql.raw(database.dialect === 'sqlite' ? 'begin immediate' : 'begin').execute(connection);
 		let commitSent = false;
+		const queue: (() => void)[] = [];
+		committed.set(connection, queue);
 		try {
 			const result = await work(connection);
 			commitSent = true;
 			await sql`commit`.execute(connection);
+			committed.delete(connection);
+			runCommitted(queue);
 			return result;
 		} catch (error) {
+			committed.delete(connection);
 			if (commitSent && database.dialect === 'postgres' && isConnectionLost(error)) {
 				throw new CommitOutcomeUnknownError(error);
 			}

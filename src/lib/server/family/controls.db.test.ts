@@ -87,6 +87,19 @@ describeEachDatabase('a minor’s controls', (ctx) => {
 		expect(card.decision).toBe('declined');
 		expect(codes(card)).toContain('channel_not_allowed');
 		expect(codes(await buy(kid.id, { channel: 'third_party' }))).toContain('channel_not_allowed');
+		// The guardian hears of each blocked channel, and of the request.
+		const told = await db()
+			.selectFrom('notifications')
+			.select('kind')
+			.innerJoin('family_members', 'family_members.account_id', 'notifications.account_id')
+			.where('family_members.role', '=', 'guardian')
+			.where('notifications.data', 'like', `%${kid.id}%`)
+			.execute();
+		expect(told.map((t) => t.kind).sort()).toEqual([
+			'approval_requested',
+			'channel_declined',
+			'channel_declined'
+		]);
 		// An adult is open by default.
 		const adult = await person('Adult');
 		expect(await buy(adult.id, { channel: 'gift_card' })).toMatchObject({ decision: 'approved' });

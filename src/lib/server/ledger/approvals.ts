@@ -5,6 +5,7 @@ import type { Reason } from '$lib/schemas/reasons';
 import type { ApprovalRequest, DB } from '../db/schema';
 import { writeTransaction } from '../db/transaction';
 import { PurchaseError, unknownApproval } from './errors';
+import * as notify from '../notify';
 import * as lock from './lock';
 import * as recheck from './recheck';
 import * as states from './states';
@@ -116,7 +117,7 @@ async function answer(
 			.executeTakeFirstOrThrow();
 		if (states.isDue(auth, now)) {
 			// Too late: expire it for good (committed), then refuse as for any closed request.
-			await apply(trx, auth, 'expire', now);
+			if (await apply(trx, auth, 'expire', now)) await notify.afterExpiry(trx, auth, now);
 			return { refused: await alreadyDecided(trx, approvalId, operation) };
 		}
 		const request = (await findRequest(trx, approvalId))!; // re-read under the lock

@@ -10,6 +10,7 @@ import * as creators from '../creators';
 import { decide, periodKey, scopeOf, windowsAt } from '../policy/decide';
 import * as accountRules from '../policy/account-rules';
 import * as limits from '../policy/limits';
+import * as notify from '../notify';
 import { PurchaseError, unknownAccount } from './errors';
 import * as expiry from './expiry';
 import * as idempotency from './idempotency';
@@ -136,6 +137,7 @@ export async function authorize(
 				.execute();
 		}
 		if (states.isLive(status)) await totals.move(trx, account.id, row, { held: 1, captured: 0 });
+		await notify.afterAuthorize(trx, { account, row, approvalId, request, rules, running, now });
 		return response;
 	});
 }

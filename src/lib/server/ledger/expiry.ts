@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db';
 import type { DB } from '../db/schema';
 import { writeTransaction } from '../db/transaction';
+import * as notify from '../notify';
 import * as lock from './lock';
 import * as states from './states';
 import { apply } from './transition';
@@ -20,7 +21,11 @@ export async function dueForAccount(
 		.where('expires_at', '<=', now)
 		.execute();
 	let expired = 0;
-	for (const auth of due) if (await apply(trx, auth, 'expire', now)) expired++;
+	for (const auth of due) {
+		if (!(await apply(trx, auth, 'expire', now))) continue;
+		expired++;
+		await notify.afterExpiry(trx, auth, now);
+	}
 	return expired;
 }
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import * as access from '../access';
 import { appDatabase } from '../app';
 import type { SessionUser } from '../auth/sessions';
 import type { DB } from '../db/schema';
@@ -134,5 +135,86 @@ export async function sendGift(
 		},
 		settlement,
 		balance: await catalogue.balance(shop.db, user.id)
+	};
+}
+
+export const followForm = z.object({ authorizationId: id('Reload the page and try again.') });
+
+/**
+ * The outcome of the user's purchase that waited for a guardian: after an approval it is paid
+ * (with the method chosen when asking) and credited here, as the purchase flow would.
+ */
+export async function follow(
+	shop: ShopContext,
+	user: SessionUser,
+	authorizationId: string
+): Promise<Outcome | Refusal> {
+	const actor = await access.userActor(shop.db, user);
+	const found = await access
+		.require(shop.db, actor, 'purchase.read', authorizationId)
+		.then(() => true)
+		.catch((error: unknown) => {
+			if (error instanceof access.NotFoundError) return false;
+			throw error;
+		});
+	if (!found) return { message: 'That purchase was not found. Reload the page.' };
+	const auth = await shop.db
+		.selectFrom('authorizations')
+		.select([
+			'kind',
+			'coins',
+			'price_amount',
+			'currency',
+			'payment_method',
+			'package_id',
+			'creator_id'
+		])
+		.where('id', '=', authorizationId)
+		.executeTakeFirstOrThrow();
+	const pay: flow.Pay =
+		auth.kind === 'recharge' && auth.price_amount !== null && auth.currency !== null
+			? () =>
+					payment.charge({
+						amount: auth.price_amount!,
+						currency: auth.currency!,
+						method: (auth.payment_method ?? 'card') as payment.PaymentMethod,
+						idempotencyKey: authorizationId,
+						simulateFailure: false
+					})
+			: null;
+	const settlement = await flow.follow(shop.api, authorizationId, pay);
+	return {
+		item: await itemOf(shop.db, auth),
+		settlement,
+		balance: await catalogue.balance(shop.db, user.id)
+	};
+}
+
+async function itemOf(
+	db: Kysely<DB>,
+	auth: {
+		kind: 'recharge' | 'gift';
+		coins: number;
+		package_id: string | null;
+		creator_id: string | null;
+	}
+): Promise<Item> {
+	if (auth.kind === 'recharge') return { kind: 'recharge', coins: auth.coins };
+	const [gift, creator] = await Promise.all([
+		auth.package_id ? catalogue.gift(db, auth.package_id) : undefined,
+		auth.creator_id
+			? db
+					.selectFrom('creators')
+					.select('display_name')
+					.where('id', '=', auth.creator_id)
+					.executeTakeFirst()
+			: undefined
+	]);
+	return {
+		kind: 'gift',
+		coins: auth.coins,
+		giftName: gift?.name ?? 'A gift',
+		emoji: gift?.emoji ?? '🎁',
+		creatorName: creator?.display_name ?? auth.creator_id ?? 'the creator'
 	};
 }

@@ -2,6 +2,8 @@ import { beforeAll, expect, it, vi } from 'vitest';
 import { describeEachDatabase } from '../../../../tests/support/each-database';
 import { authorizeInput } from '$lib/schemas/purchase';
 import * as accounts from '../accounts';
+import * as family from '../family';
+import * as answers from '../ledger/approvals';
 import * as apiKeys from '../auth/api-keys';
 import * as holds from '../ledger/holds';
 import * as limits from '../policy/limits';
@@ -26,13 +28,14 @@ describeEachDatabase('shop flow', (ctx) => {
 		};
 	});
 
-	async function account() {
+	async function account(isMinor = false) {
 		const created = await accounts.create(ctx.database.db, {
 			email: `flow${++n}@example.com`,
 			displayName: 'Flo',
 			password: 'a long enough passphrase',
 			timeZone: 'Europe/Paris',
-			currency: 'EUR'
+			currency: 'EUR',
+			isMinor
 		});
 		return created.id;
 	}
@@ -145,5 +148,55 @@ describeEachDatabase('shop flow', (ctx) => {
 		expect(result).toMatchObject({ status: 'failed' });
 		expect((result as { message: string }).message).toContain('nothing was bought');
 		expect(pay).not.toHaveBeenCalled();
+	});
+
+	it('follows a purchase that waited: still waiting, then paid and credited once approved, or declined', async () => {
+		const guardian = await account();
+		const minor = await account(true);
+		await family.link(ctx.database.db, guardian, minor);
+		await limits.add(
+			ctx.database.db,
+			minor,
+			{
+				appliesTo: 'recharge',
+				metric: 'coins',
+				period: 'purchase',
+				amount: 100,
+				currency: null,
+				creatorId: null,
+				action: 'approval'
+			},
+			{ role: 'guardian', accountId: guardian },
+			Date.now() - 1000
+		);
+		const approvalOf = (authorizationId: string) =>
+			ctx.database.db
+				.selectFrom('approval_requests')
+				.select('id')
+				.where('authorization_id', '=', authorizationId)
+				.executeTakeFirstOrThrow();
+
+		const asked = await flow.run(api, recharge(minor), paid);
+		expect(asked.status).toBe('pending_approval');
+		const id = (asked as { authorizationId: string }).authorizationId;
+		expect(await flow.follow(api, id, paid)).toMatchObject({ status: 'pending_approval' });
+		await answers.approve(ctx.database, (await approvalOf(id)).id, guardian);
+		let payments = 0;
+		const counted = async () => (payments++, { ok: true as const });
+		expect(await flow.follow(api, id, counted)).toMatchObject({ status: 'completed' });
+		expect(await catalogue.balance(ctx.database.db, minor)).toBe(660);
+		// Following it again answers the same, and pays nothing more.
+		expect(await flow.follow(api, id, counted)).toMatchObject({ status: 'completed' });
+		expect(payments).toBe(1);
+		expect(await catalogue.balance(ctx.database.db, minor)).toBe(660);
+
+		const denied = (await flow.run(api, recharge(minor), paid)) as { authorizationId: string };
+		await answers.deny(ctx.database, (await approvalOf(denied.authorizationId)).id, guardian);
+		const outcome = await flow.follow(api, denied.authorizationId, counted);
+		expect(outcome).toMatchObject({
+			status: 'declined',
+			reasons: [{ code: 'approval_denied', message: 'A guardian declined this purchase.' }]
+		});
+		expect(payments).toBe(1);
 	});
 });

@@ -1,5 +1,5 @@
 import * as reasons from '$lib/reasons';
-import type { AuthorizeInput, AuthorizeResponse } from '$lib/schemas/purchase';
+import type { AuthorizationView, AuthorizeInput, AuthorizeResponse } from '$lib/schemas/purchase';
 import type { Reason, ReasonCode } from '$lib/schemas/reasons';
 import { errorCode, type PurchaseApi } from './api';
 import type { PaymentResult } from './payment';
@@ -19,7 +19,7 @@ export interface ReasonView {
 export type Settlement =
 	| { status: 'completed'; authorizationId: string; warnings: ReasonView[] }
 	| { status: 'declined'; reasons: ReasonView[] }
-	| { status: 'pending_approval'; expiresAt: string | null }
+	| { status: 'pending_approval'; authorizationId: string; expiresAt: string | null }
 	| { status: 'payment_failed'; holdReleased: boolean }
 	| { status: 'failed'; message: string };
 
@@ -61,10 +61,55 @@ export async function run(
 		return { status: 'declined', reasons: answer.reasons.map(reasonView) };
 	}
 	if (answer.decision === 'pending_approval') {
-		return { status: 'pending_approval', expiresAt: answer.expiresAt };
+		return {
+			status: 'pending_approval',
+			authorizationId: answer.authorizationId,
+			expiresAt: answer.expiresAt
+		};
 	}
+	return complete(api, answer.authorizationId, pay, answer.reasons.map(reasonView));
+}
 
-	const id = answer.authorizationId;
+/**
+ * A purchase that waited for a guardian, as it stands now: still waiting, declined (with the
+ * reason), or approved, and then paid and captured as any approved purchase. Following it
+ * again after that answers the same.
+ */
+export async function follow(api: PurchaseApi, id: string, pay: Pay): Promise<Settlement> {
+	let status: AuthorizationView;
+	try {
+		status = await api.get(id);
+	} catch (error) {
+		console.error(`shop: purchase.get ${id} failed`, error);
+		return {
+			status: 'failed',
+			message: 'The purchase could not be checked just now. Try again in a moment.'
+		};
+	}
+	switch (status.status) {
+		case 'pending_approval':
+			return { status: 'pending_approval', authorizationId: id, expiresAt: status.expiresAt };
+		case 'declined':
+			return { status: 'declined', reasons: status.reasons.map(reasonView) };
+		case 'held':
+		case 'captured':
+			return complete(api, id, status.status === 'held' ? pay : null, []);
+		case 'voided':
+		case 'expired':
+			return {
+				status: 'failed',
+				message: 'This purchase was cancelled before it went through; nothing was charged.'
+			};
+	}
+}
+
+/** An approved purchase: pay (when there is something to pay), then capture or void. */
+async function complete(
+	api: PurchaseApi,
+	id: string,
+	pay: Pay,
+	warnings: ReasonView[]
+): Promise<Settlement> {
 	const paid = pay ? await pay().catch((): PaymentResult => ({ ok: false, message: '' })) : null;
 	if (paid && !paid.ok) {
 		try {
@@ -76,7 +121,7 @@ export async function run(
 			return { status: 'payment_failed', holdReleased: false };
 		}
 	}
-	return settle(api, id, pay !== null, answer.reasons.map(reasonView));
+	return settle(api, id, pay !== null, warnings);
 }
 
 async function settle(

@@ -9,7 +9,7 @@ export const load = (({ locals }) =>
 	views.shop(appDatabase().db, locals.user!)) satisfies PageServerLoad;
 
 export const actions = {
-	default: async (event) => {
+	buy: async (event) => {
 		const form = await readForm(event.request, [
 			'idempotencyKey',
 			'packId',
@@ -27,6 +27,20 @@ export const actions = {
 			parsed.data
 		);
 		if ('message' in result) return fail(400, { message: result.message, values });
+		return { outcome: result };
+	},
+	/** A purchase that waited for a guardian: its outcome now (the page asks when told live). */
+	follow: async (event) => {
+		const form = await readForm(event.request, ['authorizationId']);
+		if (!form) return unreadable();
+		const parsed = checkout.followForm.safeParse(form);
+		if (!parsed.success) return invalid(parsed.error, {});
+		const result = await checkout.follow(
+			checkout.inRequest(event),
+			event.locals.user!,
+			parsed.data.authorizationId
+		);
+		if ('message' in result) return fail(404, { message: result.message });
 		return { outcome: result };
 	}
 } satisfies Actions;

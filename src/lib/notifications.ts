@@ -1,0 +1,94 @@
+import { formatCoins, formatMoney } from './money';
+import type { NoticeData, Purchase } from './schemas/notifications';
+import type { Channel } from './schemas/purchase';
+import type { LimitTerms } from './schemas/reasons';
+
+// The one place where a notice becomes words: the bell, the notifications page and the
+// e-mails all ask here, and everything else passes notices as data.
+
+const coins = (n: number) => `${formatCoins(n, 'en-US')} ${n === 1 ? 'coin' : 'coins'}`;
+
+const channelWords: Record<Channel, string> = {
+	app: 'in the app',
+	web: 'on the web',
+	gift_card: 'with a gift card',
+	third_party: 'from a third-party seller'
+};
+
+/** "700 coins for $9.99" or "a gift of 50 coins to Mia". */
+export function purchaseWords(purchase: Purchase): string {
+	if (purchase.kind === 'gift') {
+		const to = purchase.creatorName ? ` to ${purchase.creatorName}` : '';
+		return `a gift of ${coins(purchase.coins)}${to}`;
+	}
+	const price = purchase.price
+		? ` for ${formatMoney(purchase.price.amount, purchase.price.currency, 'en-US')}`
+		: '';
+	return `${coins(purchase.coins)}${price}`;
+}
+
+const periodWords: Record<LimitTerms['period'], string> = {
+	purchase: 'per purchase',
+	day: 'a day',
+	week: 'a week',
+	month: 'a month'
+};
+
+function capWords(limit: LimitTerms): string {
+	const amount =
+		limit.metric === 'money' && limit.currency
+			? formatMoney(limit.amount, limit.currency, 'en-US')
+			: coins(limit.amount);
+	const what = limit.appliesTo === 'recharge' ? 'bought' : 'given in gifts';
+	const money = limit.metric === 'money' ? ' spent on coins' : ` ${what}`;
+	return `the cap of ${amount}${money} ${periodWords[limit.period]}`;
+}
+
+/** One sentence for a notice, as its recipient reads it. */
+export function sentence(notice: NoticeData): string {
+	switch (notice.kind) {
+		case 'approval_requested':
+			return `${notice.minor.name} asks to buy ${purchaseWords(notice.purchase)} ${channelWords[notice.purchase.channel]}.`;
+		case 'approval_decided': {
+			const verb = notice.status === 'approved' ? 'approved' : 'denied';
+			const note = notice.note ? ` Note: “${notice.note}”` : '';
+			return `${notice.decidedBy.name} ${verb} ${notice.minor.name}'s request for ${purchaseWords(notice.purchase)}.${note}`;
+		}
+		case 'approval_expired':
+			return `Nobody answered ${notice.minor.name}'s request for ${purchaseWords(notice.purchase)} in time, so it expired.`;
+		case 'cap_reached':
+			return notice.threshold >= 100
+				? `${notice.minor.name} has reached ${capWords(notice.limit)}.`
+				: `${notice.minor.name} has used ${notice.threshold} % of ${capWords(notice.limit)}.`;
+		case 'channel_declined': {
+			const why =
+				notice.code === 'purchases_blocked'
+					? 'purchases are blocked for their account'
+					: `buying ${channelWords[notice.purchase.channel]} is not allowed for them`;
+			return `${notice.minor.name} tried to buy ${purchaseWords(notice.purchase)}; it was declined because ${why}.`;
+		}
+	}
+}
+
+/** A short title: the e-mail's subject line. */
+export function title(notice: NoticeData): string {
+	switch (notice.kind) {
+		case 'approval_requested':
+			return `${notice.minor.name} asks for your approval`;
+		case 'approval_decided':
+			return `${notice.minor.name}'s request was ${notice.status}`;
+		case 'approval_expired':
+			return `${notice.minor.name}'s request expired`;
+		case 'cap_reached':
+			return `${notice.minor.name} reached ${notice.threshold} % of a cap`;
+		case 'channel_declined':
+			return `A purchase by ${notice.minor.name} was declined`;
+	}
+}
+
+/** Where the notice is dealt with: the page a click on it opens. */
+export function link(notice: NoticeData): string {
+	return notice.kind === 'cap_reached' || notice.kind === 'channel_declined'
+		? '/family'
+		: '/approvals';
+}

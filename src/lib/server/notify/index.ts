@@ -1,0 +1,154 @@
+import type { Kysely } from 'kysely';
+import { BLOCKED_CHANNEL_CODES, type BlockedChannelCode } from '$lib/schemas/notifications';
+import type { Reason } from '$lib/schemas/reasons';
+import type { ApprovalRequest, Authorization, DB } from '../db/schema';
+import type { Decided } from '../ledger/approvals';
+import type { LimitRule, PurchaseRequest, Totals } from '../policy/decide';
+import * as caps from './caps';
+import * as purchases from './purchase';
+import { householdOf } from './recipients';
+import { record } from './record';
+
+// Notices about minors' purchases, recorded in the transaction of the event that causes them.
+// Each ledger operation calls one function here, so the ledger stays about money.
+
+export * as inbox from './inbox';
+export * as live from './live';
+export * as email from './email';
+
+export interface Authorized {
+	/** The account as read under its lock: only a minor's purchases tell anyone. */
+	account: { is_minor: number };
+	/** The authorization as written (status, reasons, period keys). */
+	row: Omit<Authorization, 'reasons'> & { reasons: string };
+	approvalId: string | undefined;
+	request: PurchaseRequest;
+	rules: readonly LimitRule[];
+	/** The totals before this purchase. */
+	running: Totals;
+	now: number;
+}
+
+/** After `purchase.authorize` wrote its authorization: requests, cap shares and channel declines. */
+export async function afterAuthorize(trx: Kysely<DB>, done: Authorized): Promise<void> {
+	// An adult's purchase (the hot path of the purchase flow) costs no query here.
+	if (!done.account.is_minor) return;
+	const household = await householdOf(trx, done.row.account_id);
+	if (!household) return;
+	const { minor } = household;
+	const guardians = household.guardians.map((g) => g.id);
+	const { row, now } = done;
+
+	if (row.status === 'pending_approval' && done.approvalId) {
+		await record(
+			trx,
+			guardians,
+			{
+				kind: 'approval_requested',
+				approvalId: done.approvalId,
+				minor,
+				purchase: await purchases.describe(trx, row),
+				expiresAt: new Date(row.expires_at!).toISOString()
+			},
+			now
+		);
+	}
+	if (row.status === 'declined') {
+		const reasons = JSON.parse(row.reasons) as Reason[];
+		const blocked = reasons.find((r) =>
+			(BLOCKED_CHANNEL_CODES as readonly string[]).includes(r.code)
+		);
+		if (blocked) {
+			const purchase = await purchases.describe(trx, row);
+			const code = blocked.code as BlockedChannelCode;
+			await record(trx, guardians, { kind: 'channel_declined', minor, purchase, code }, now);
+		}
+		return;
+	}
+	// Held or waiting: the purchase counts against every cap now.
+	const keys = { day: row.day_key, week: row.week_key, month: row.month_key };
+	for (const crossing of caps.crossings(done.rules, done.request, done.running, keys)) {
+		if (!(await caps.firstTime(trx, crossing, now))) continue;
+		const { id, ...terms } = crossing.rule;
+		await record(
+			trx,
+			guardians,
+			{
+				kind: 'cap_reached',
+				minor,
+				threshold: crossing.threshold,
+				limit: { id, ...terms },
+				used: crossing.used,
+				periodKey: crossing.periodKey
+			},
+			now
+		);
+	}
+}
+
+/** After a guardian's answer: the minor and the other guardians hear who decided. */
+export async function afterDecision(
+	trx: Kysely<DB>,
+	done: { decided: Decided; request: ApprovalRequest; note: string | null; now: number }
+): Promise<void> {
+	const { decided, request, now } = done;
+	const household = await householdOf(trx, request.account_id);
+	if (!household) return;
+	const decider = household.guardians.find((g) => g.id === decided.decidedBy);
+	const auth = await authorizationOf(trx, request.authorization_id);
+	await record(
+		trx,
+		[
+			household.minor.id,
+			...household.guardians.map((g) => g.id).filter((id) => id !== decided.decidedBy)
+		],
+		{
+			kind: 'approval_decided',
+			approvalId: decided.approvalId,
+			minor: household.minor,
+			purchase: await purchases.describe(trx, auth),
+			status: decided.status,
+			decidedBy: decider ?? { id: decided.decidedBy, name: 'A guardian' },
+			note: done.note
+		},
+		now
+	);
+}
+
+/**
+ * After an authorization expired (`before` is the row as it was): a request nobody answered
+ * tells the minor and every guardian; an unsettled hold tells nobody.
+ */
+export async function afterExpiry(
+	trx: Kysely<DB>,
+	before: Authorization,
+	now: number
+): Promise<void> {
+	if (before.status !== 'pending_approval') return;
+	const household = await householdOf(trx, before.account_id);
+	if (!household) return;
+	const request = await trx
+		.selectFrom('approval_requests')
+		.select('id')
+		.where('authorization_id', '=', before.id)
+		.executeTakeFirstOrThrow();
+	await record(
+		trx,
+		[household.minor.id, ...household.guardians.map((g) => g.id)],
+		{
+			kind: 'approval_expired',
+			approvalId: request.id,
+			minor: household.minor,
+			purchase: await purchases.describe(trx, before)
+		},
+		now
+	);
+}
+
+function authorizationOf(trx: Kysely<DB>, id: string) {
+	return trx
+		.selectFrom('authorizations')
+		.selectAll()
+		.where('id', '=', id)
+		.executeTakeFirstOrThrow();
+}
