@@ -142,6 +142,12 @@ describe.runIf(chromiumPath)('live approvals in two browsers', { timeout: 120_00
 			.waitFor();
 		await child.getByRole('button', { name: /^Mark as read/ }).click();
 		await child.getByRole('link', { name: 'Notifications, none unread' }).waitFor();
+
+		// The family's audit log shows the decision: who, what, and the purchase it was about.
+		await parent.goto(`${suite.server.origin}/family/audit`);
+		const decision = parent.getByRole('listitem').filter({ hasText: 'Approved a purchase' });
+		await decision.first().waitFor();
+		expect(await decision.first().textContent()).toContain('Robin');
 	});
 });
 
