@@ -16,7 +16,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 			c
 				.notNull()
 				.check(
-					sql`kind in ('approval_requested', 'approval_decided', 'approval_expired', 'cap_reached', 'channel_declined')`
+					sql`kind in ('approval_requested', 'approval_decided', 'approval_expired', 'cap_reached', 'channel_declined', 'member_removed')`
 				)
 		)
 		.addColumn('data', 'text', (c) => c.notNull())

@@ -67,6 +67,10 @@ export function sentence(notice: NoticeData): string {
 					: `buying ${channelWords[notice.purchase.channel]} is not allowed for them`;
 			return `${notice.minor.name} tried to buy ${purchaseWords(notice.purchase)}; it was declined because ${why}.`;
 		}
+		case 'member_removed': {
+			const who = notice.role === 'minor' ? 'the child' : 'the guardian';
+			return `${notice.by.name} removed ${who} ${notice.member.name} from ${notice.family}.`;
+		}
 	}
 }
 
@@ -83,11 +87,14 @@ export function title(notice: NoticeData): string {
 			return `${notice.minor.name} reached ${notice.threshold} % of a cap`;
 		case 'channel_declined':
 			return `A purchase by ${notice.minor.name} was declined`;
+		case 'member_removed':
+			return `${notice.member.name} was removed from ${notice.family}`;
 	}
 }
 
 /** Where the notice is dealt with: the page a click on it opens. */
 export function link(notice: NoticeData): string {
+	if (notice.kind === 'member_removed') return '/family/audit';
 	return notice.kind === 'cap_reached' || notice.kind === 'channel_declined'
 		? '/family'
 		: '/approvals';

@@ -8,7 +8,8 @@ export const NOTIFICATION_KINDS = [
 	'approval_decided',
 	'approval_expired',
 	'cap_reached',
-	'channel_declined'
+	'channel_declined',
+	'member_removed'
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -67,4 +68,11 @@ export type NoticeData =
 			used: number;
 			periodKey: string;
 	  }
-	| { kind: 'channel_declined'; minor: Person; purchase: Purchase; code: BlockedChannelCode };
+	| { kind: 'channel_declined'; minor: Person; purchase: Purchase; code: BlockedChannelCode }
+	| {
+			kind: 'member_removed';
+			member: Person;
+			role: 'guardian' | 'minor';
+			by: Person;
+			family: string;
+	  };

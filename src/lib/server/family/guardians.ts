@@ -4,6 +4,7 @@ import type { DB } from '../db/schema';
 import * as audit from './audit';
 import { FamilyError } from './errors';
 import { inTransaction } from './store';
+import * as notify from '../notify';
 
 // A guardian removes another guardian of the same family (a separation, a wrong invite). Never
 // oneself and never the last guardian: a family without one would leave its minors unable to
@@ -66,5 +67,7 @@ export async function removeGuardian(
 			after: null,
 			at: now
 		});
+		const removal = { familyId, memberId: guardianId, byId: guardian.accountId, now };
+		await notify.afterRemoval(trx, { ...removal, role: 'guardian' });
 	});
 }

@@ -8,6 +8,7 @@ import { newId } from '../ids';
 import * as audit from './audit';
 import { alreadyInFamily, FamilyError } from './errors';
 import { addMember, inTransaction } from './store';
+import * as notify from '../notify';
 
 export { setApprovalWait } from './approval-wait';
 export { FamilyError } from './errors';
@@ -143,5 +144,7 @@ export async function removeMinor(
 			after: null,
 			at: now
 		});
+		const removal = { familyId, memberId: minorId, byId: guardian.accountId, now };
+		await notify.afterRemoval(trx, { ...removal, role: 'minor' });
 	});
 }

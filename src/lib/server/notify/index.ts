@@ -152,3 +152,56 @@ function authorizationOf(trx: Kysely<DB>, id: string) {
 		.where('id', '=', id)
 		.executeTakeFirstOrThrow();
 }
+
+/**
+ * After a guardian removed a member: every guardian of the family (the remover knows) and the
+ * removed member hear it. Call in the removal's transaction, after the member left.
+ */
+export async function afterRemoval(
+	trx: Kysely<DB>,
+	done: {
+		familyId: string;
+		memberId: string;
+		role: 'guardian' | 'minor';
+		byId: string;
+		now: number;
+	}
+): Promise<void> {
+	const [people, guardians, family] = await Promise.all([
+		trx
+			.selectFrom('accounts')
+			.select(['id', 'display_name'])
+			.where('id', 'in', [done.memberId, done.byId])
+			.execute(),
+		trx
+			.selectFrom('family_members')
+			.select('account_id')
+			.where('family_id', '=', done.familyId)
+			.where('role', '=', 'guardian')
+			.execute(),
+		trx
+			.selectFrom('families')
+			.select('name')
+			.where('id', '=', done.familyId)
+			.executeTakeFirstOrThrow()
+	]);
+	const person = (id: string) => ({
+		id,
+		name: people.find((p) => p.id === id)?.display_name ?? 'Someone'
+	});
+	const to = [done.memberId, ...guardians.map((g) => g.account_id)].filter(
+		(id) => id !== done.byId
+	);
+	await record(
+		trx,
+		to,
+		{
+			kind: 'member_removed',
+			member: person(done.memberId),
+			role: done.role,
+			by: person(done.byId),
+			family: family.name
+		},
+		done.now
+	);
+}

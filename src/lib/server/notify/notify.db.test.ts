@@ -88,6 +88,17 @@ describeEachDatabase('notices about minors', (ctx) => {
 	const inbox = async (accountId: string) =>
 		(await notify.inbox.list(db(), accountId)).map((n) => `${n.kind}: ${n.text}`);
 
+	it('a removal tells every other guardian and the one removed, not the guardian who did it', async () => {
+		const { ana, ben, kit } = await household();
+		const before = { ana: await inbox(ana), ben: await inbox(ben), kit: await inbox(kit) };
+		const actor = await access.userActor(db(), { id: ana, isMinor: false });
+		await family.removeMinor(db(), actor, kit);
+		const told = "member_removed: Ana removed the child Kit from Ana's family.";
+		expect(await inbox(ben)).toEqual([told, ...before.ben]);
+		expect(await inbox(kit)).toEqual([told, ...before.kit]);
+		expect(await inbox(ana)).toEqual(before.ana);
+	});
+
 	it('a request tells every guardian; the answer tells the minor and the other guardian who decided', async () => {
 		const { ana, ben, kit } = await household();
 		await limit(kit, ana, { period: 'purchase', amount: 100, action: 'approval' });
