@@ -110,6 +110,7 @@ describe.runIf(chromiumPath)('live approvals in two browsers', { timeout: 120_00
 		await request.getByRole('heading', { name: 'Kit: 660 coins for $9.99' }).waitFor();
 		await request.getByText('Coins on the web, paid by card').waitFor();
 		await request.getByText(/in one purchase.*100 coins left/).waitFor();
+		await request.getByText('Every coin purchase asks a guardian', { exact: true }).waitFor();
 		await parent.getByRole('link', { name: 'Notifications, 1 unread' }).waitFor();
 		await parent
 			.getByTestId('news')

@@ -53,4 +53,12 @@ describe('limit words', () => {
 			'At most 1 coin bought in one purchase — block'
 		);
 	});
+
+	it('says the "every purchase waits" limit a minor starts with in words of its own', () => {
+		const every = { ...base, period: 'purchase', amount: 0, action: 'approval' } as const;
+		expect(asText(describeLimit(every, null))).toBe('Every coin purchase asks a guardian');
+		expect(asText(describeLimit({ ...every, applies_to: 'gift' }, null))).toBe(
+			'Every gift asks a guardian'
+		);
+	});
 });

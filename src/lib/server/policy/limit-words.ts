@@ -48,6 +48,11 @@ function amountOf(limit: Described): string {
 }
 
 export function describe(limit: Described, creator: CreatorRef | null): Part[] {
+	// The "every purchase waits" limit a minor starts with: nothing to count, one thing to say.
+	if (limit.amount === 0 && limit.action === 'approval' && limit.period === 'purchase') {
+		const what = limit.applies_to === 'gift' ? 'Every gift' : 'Every coin purchase';
+		return creator ? [`${what} to `, { creator }, ' asks a guardian'] : [`${what} asks a guardian`];
+	}
 	const action = ` — ${ACTION_WORDS[limit.action]}`;
 	const target: Part[] = creator ? [' to ', { creator }] : [];
 	if (limit.applies_to === 'gift') {
