@@ -2,6 +2,9 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { authorizeInput } from '../../src/lib/schemas/purchase';
+import * as apiKeys from '../../src/lib/server/auth/api-keys';
+import * as holds from '../../src/lib/server/ledger/holds';
 import { runCli } from '../support/cli';
 import { describeEachDatabase } from '../support/each-database';
 
@@ -208,6 +211,41 @@ describeEachDatabase('admin CLI add-to-family', (ctx) => {
 			.execute();
 		expect(log.filter((e) => e.action === 'member.added')).toHaveLength(3);
 		expect(log.every((e) => e.actor_id === null)).toBe(true);
+	});
+
+	it('a minor made by create-user --minor starts safe, and can buy only once in a family', async () => {
+		const [guardian, child] = await Promise.all([
+			user('safe-g@example.com'),
+			user('safe-kid@example.com', true)
+		]);
+		const rules = await ctx.database.db
+			.selectFrom('account_rules')
+			.selectAll()
+			.where('account_id', '=', child)
+			.executeTakeFirstOrThrow();
+		expect(rules).toMatchObject({ purchases_blocked: 0, gifting_allowed: 0, channels: 'app,web' });
+		const { key } = await apiKeys.create(ctx.database.db, 'cli test flow');
+		const flow = (await apiKeys.authenticate(ctx.database.db, key))!;
+		const buy = (n: number) =>
+			holds.authorize(
+				ctx.database,
+				flow,
+				authorizeInput.parse({
+					idempotencyKey: `cli-safe-${n}`,
+					accountId: child,
+					kind: 'recharge',
+					coins: 60,
+					price: { amount: 99, currency: 'USD' }
+				})
+			);
+		const alone = await buy(1);
+		expect(alone.decision).toBe('declined');
+		expect(alone.reasons.map((r) => r.code)).toEqual(['purchases_blocked', 'per_purchase_limit']);
+		expect((await addToFamily(guardian, child)).code).toBe(0);
+		expect(await buy(2)).toMatchObject({
+			decision: 'pending_approval',
+			reasons: [expect.objectContaining({ message: "Every recharge needs a guardian's approval." })]
+		});
 	});
 
 	it('refuses bad ids with exit code 2 and a message, and changes nothing', async () => {
