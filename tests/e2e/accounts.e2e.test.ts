@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../support/browser';
+import { arrivedAt, launchBrowser } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { chromiumPath } from '../support/environment';
 import { startServer, type RunningServer } from '../support/server';
@@ -33,7 +33,7 @@ describe.runIf(chromiumPath)('accounts in the browser', { timeout: 90_000 }, () 
 		// The time zone defaults to the browser's.
 		await expect.poll(() => page.getByLabel('Time zone').inputValue()).toBe('Asia/Tokyo');
 		await page.getByRole('button', { name: 'Create account' }).click();
-		await page.getByRole('heading', { name: 'Overview' }).waitFor();
+		await arrivedAt(page, 'Overview', server);
 		expect(await page.getByTestId('balance').textContent()).toBe('0');
 		await expect.poll(() => page.getByText('No transactions yet.').isVisible()).toBe(true);
 
@@ -47,7 +47,7 @@ describe.runIf(chromiumPath)('accounts in the browser', { timeout: 90_000 }, () 
 
 		await page.getByLabel('Password').fill('erin has a long passphrase');
 		await page.getByRole('button', { name: 'Log in' }).click();
-		await page.getByRole('heading', { name: 'Overview' }).waitFor();
+		await arrivedAt(page, 'Overview', server);
 		expect(await page.getByRole('banner').textContent()).toContain('Erin Example');
 		await context.close();
 	});
@@ -65,7 +65,7 @@ describe.runIf(chromiumPath)('accounts in the browser', { timeout: 90_000 }, () 
 		await page.getByText('Use at least 8 characters for the password.').waitFor();
 		await page.getByLabel('Password').fill('a long enough passphrase');
 		await page.getByRole('button', { name: 'Create account' }).click();
-		await page.getByRole('heading', { name: 'Overview' }).waitFor();
+		await arrivedAt(page, 'Overview', server);
 		await context.close();
 	});
 
@@ -78,7 +78,7 @@ describe.runIf(chromiumPath)('accounts in the browser', { timeout: 90_000 }, () 
 		await page.getByLabel('E-mail').fill('alex@demo.coinguard.test');
 		await page.getByLabel('Password').fill('coinguard-demo');
 		await page.getByRole('button', { name: 'Log in' }).click();
-		await page.getByRole('heading', { name: 'Overview' }).waitFor();
+		await arrivedAt(page, 'Overview', server);
 		const balance = Number((await page.getByTestId('balance').textContent())!.replaceAll(',', ''));
 		expect(balance).toBeGreaterThan(0);
 		expect(await page.getByRole('table').getByRole('row').count()).toBe(11); // header + 10 latest

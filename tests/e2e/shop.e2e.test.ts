@@ -77,7 +77,7 @@ describe.runIf(chromiumPath)('the coin shop and gifts in the browser', { timeout
 		const page = await context.newPage();
 		// A missing element fails with the locator that is missing, before the test's own timeout.
 		page.setDefaultTimeout(25_000);
-		await logIn(page, server.origin, email, PASSWORD);
+		await logIn(page, server.origin, email, PASSWORD, server);
 		return page;
 	}
 
