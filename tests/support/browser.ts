@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import type { Database } from '../../src/lib/server/db';
@@ -48,6 +50,18 @@ export async function arrivedAt(
 			.innerText({ timeout: 2_000 })
 			.catch(() => '(unreadable)');
 		const trail = trails.get(page.context()) ?? [];
+		const shot = join(tmpdir(), `arrived-at-${Date.now()}.png`);
+		await page.screenshot({ path: shot }).catch(() => {});
+		const fields = await page
+			.locator('input:not([type=hidden])')
+			.evaluateAll((inputs) =>
+				inputs.map(
+					(i) =>
+						`${(i as HTMLInputElement).name}=${JSON.stringify((i as HTMLInputElement).value.slice(0, 40))}`
+				)
+			)
+			.catch(() => []);
+		trail.push(`screenshot: ${shot}; fields: ${fields.join(', ')}`);
 		throw new Error(
 			[
 				`No heading "${heading}" at ${page.url()}: ${(error as Error).message.split('\n')[0]}`,
