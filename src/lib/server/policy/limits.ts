@@ -245,3 +245,21 @@ export async function end(
 		});
 	});
 }
+
+/** The audit entry of a cancelled raise or removal: the change dropped and the limit kept. */
+export async function recordCancel(
+	trx: Kysely<DB>,
+	accountId: string,
+	dropped: Limit | null,
+	kept: Limit | null,
+	now: number
+): Promise<void> {
+	await audit.recordForAccount(trx, accountId, {
+		actorId: accountId,
+		action: 'limit.change_cancelled',
+		subjectId: accountId,
+		before: dropped ? await snapshot(trx, dropped) : null,
+		after: kept ? await snapshot(trx, kept) : null,
+		at: now
+	});
+}

@@ -12,7 +12,10 @@ async function asTrpc<T>(work: () => Promise<T>): Promise<T> {
 		return await work();
 	} catch (error) {
 		if (error instanceof budgets.BudgetError)
-			throw new TRPCError({ code: error.code, message: error.message });
+			throw new TRPCError({
+				code: error.code === 'NOTHING_WAITING' ? 'CONFLICT' : error.code,
+				message: error.message
+			});
 		throw error;
 	}
 }
@@ -62,6 +65,18 @@ export const budgetsRouter = router({
 				Date.now()
 			);
 			return { endsAt: new Date(endsAt).toISOString() };
+		})
+	),
+	/** Drops a raise or removal still waiting out its cool-off; the limit in force stays. */
+	cancel: authedProcedure.input(z.object({ limitId })).mutation(({ ctx, input }) =>
+		asTrpc(async () => {
+			const { kept } = await budgets.cancel(
+				ctx.database.db,
+				ctx.user.id,
+				input.limitId,
+				Date.now()
+			);
+			return { limitId: kept.id };
 		})
 	)
 });
