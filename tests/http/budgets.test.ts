@@ -323,4 +323,51 @@ describeEachDatabase('budgets and gift outcomes over HTTP', (ctx) => {
 		expect(forged.status).toBe(400);
 		expect(await balance(accountId)).toBe(590);
 	});
+
+	it('over tRPC: a limit with alert shares and a rollover, a raise, and its cancel', async () => {
+		const { accountId, cookie } = await person();
+		const call = async (path: string, input?: unknown) => {
+			const response = await fetch(`${server.origin}/api/trpc/${path}`, {
+				method: input === undefined ? 'GET' : 'POST',
+				headers: { 'content-type': 'application/json', origin: server.origin, cookie },
+				body: input === undefined ? undefined : JSON.stringify(input)
+			});
+			return { status: response.status, body: await response.json() };
+		};
+		const terms = {
+			appliesTo: 'gift',
+			metric: 'coins',
+			period: 'week',
+			amount: 500,
+			action: 'warn'
+		};
+		const refused = await call('budgets.set', { ...terms, alertThresholds: [0, 150] });
+		expect(refused.status).toBe(400);
+		expect(JSON.stringify(refused.body)).toContain('alertThresholds: whole per cents, 1 to 100.');
+		expect(await own(accountId)).toEqual([]);
+
+		const set = await call('budgets.set', {
+			...terms,
+			alertThresholds: [75, 25],
+			rollover: { percent: 10, amount: null }
+		});
+		expect(set.status).toBe(200);
+		const listed = await call('budgets.list');
+		expect(listed.body.result.data).toMatchObject([
+			{ amount: 500, alertThresholds: [25, 75], rollover: { percent: 10, amount: null } }
+		]);
+		const limitId = set.body.result.data.limitId;
+		const raised = await call('budgets.change', { limitId, limit: { ...terms, amount: 900 } });
+		expect(raised.status).toBe(200);
+		const nothing = await call('budgets.cancel', { limitId: 'lim_nope' });
+		expect(nothing.body.error.data.code).toBe('NOT_FOUND');
+		const cancelled = await call('budgets.cancel', { limitId: raised.body.result.data.limitId });
+		expect(cancelled.body.result.data).toEqual({ limitId });
+		const kept = (await own(accountId)).find((l) => l.id === limitId)!;
+		expect([kept.ends_at, kept.alert_thresholds, kept.rollover_percent]).toEqual([
+			null,
+			'25,75',
+			10
+		]);
+	});
 });

@@ -70,7 +70,7 @@ async function ownEditable(db: Kysely<DB>, accountId: string, limitId: string): 
 export async function add(
 	db: Kysely<DB>,
 	account: { id: string; currency: string },
-	input: LimitInput,
+	input: BudgetInput,
 	now: number
 ): Promise<Limit> {
 	return limits.add(
