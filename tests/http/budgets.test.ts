@@ -370,4 +370,35 @@ describeEachDatabase('budgets and gift outcomes over HTTP', (ctx) => {
 			10
 		]);
 	});
+
+	it('in the shop: bought, bought with a warning, and not bought are told apart', async () => {
+		const { accountId, cookie } = await person();
+		await db()
+			.insertInto('coin_packs')
+			.values({ id: 'pack_bu_eur_100', coins: 100, price_amount: 199, currency: 'EUR' })
+			.onConflict((oc) => oc.doNothing())
+			.execute();
+		await addLimit(cookie, { amount: '150', period: 'day', action: 'warn' });
+		await addLimit(cookie, { amount: '250', period: 'day', action: 'block' });
+		const buy = async () =>
+			text(
+				await postForm(
+					server.origin,
+					'/shop?/buy',
+					{
+						idempotencyKey: crypto.randomUUID(),
+						packId: 'pack_bu_eur_100',
+						paymentMethod: 'card',
+						simulateFailure: ''
+					},
+					{ cookie }
+				)
+			);
+		expect(await buy()).toContain('Bought: 100 coins credited.');
+		const warned = await buy();
+		expect(warned).toContain('Bought, with a warning: 100 coins credited.');
+		expect(warned).not.toContain('Not bought');
+		expect(await buy()).toContain('Not bought: this would go over a limit.');
+		expect(await balance(accountId)).toBe(200);
+	});
 });

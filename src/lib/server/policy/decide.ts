@@ -11,7 +11,7 @@ import type {
 } from '$lib/schemas/reasons';
 import type { Decision, LimitAction, PurchaseKind } from '../db/schema';
 import { carried, type Rollover } from '$lib/schemas/budget-terms';
-import { windowOf, type Period, type PeriodWindow } from './periods';
+import { windowBefore, windowOf, type Period, type PeriodWindow } from './periods';
 import * as scopes from './scopes';
 
 // The decision engine: data in, decision out. No I/O and no clock: `now` is an argument,
@@ -96,7 +96,7 @@ export function previousWindow(
 	timeZone: string,
 	window: PeriodWindow
 ): PeriodWindow {
-	return windowOf(period, timeZone, window.start - 1);
+	return windowBefore(period, timeZone, window);
 }
 
 /**
