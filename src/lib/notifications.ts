@@ -57,6 +57,11 @@ export function sentence(notice: NoticeData): string {
 		case 'approval_expired':
 			return `Nobody answered ${notice.minor.name}'s request for ${purchaseWords(notice.purchase)} in time, so it expired.`;
 		case 'cap_reached':
+			if (notice.own) {
+				return notice.threshold >= 100
+					? `You have reached ${capWords(notice.limit)}.`
+					: `You have used ${notice.threshold} % of ${capWords(notice.limit)}.`;
+			}
 			return notice.threshold >= 100
 				? `${notice.minor.name} has reached ${capWords(notice.limit)}.`
 				: `${notice.minor.name} has used ${notice.threshold} % of ${capWords(notice.limit)}.`;
@@ -84,6 +89,7 @@ export function title(notice: NoticeData): string {
 		case 'approval_expired':
 			return `${notice.minor.name}'s request expired`;
 		case 'cap_reached':
+			if (notice.own) return `You reached ${notice.threshold} % of your budget`;
 			return `${notice.minor.name} reached ${notice.threshold} % of a cap`;
 		case 'channel_declined':
 			return `A purchase by ${notice.minor.name} was declined`;
@@ -95,6 +101,7 @@ export function title(notice: NoticeData): string {
 /** Where the notice is dealt with: the page a click on it opens. */
 export function link(notice: NoticeData): string {
 	if (notice.kind === 'member_removed') return '/family/audit';
+	if (notice.kind === 'cap_reached' && notice.own) return '/budgets';
 	return notice.kind === 'cap_reached' || notice.kind === 'channel_declined'
 		? '/family'
 		: '/approvals';

@@ -36,10 +36,10 @@ describe.runIf(chromiumPath)('families in the browser', { timeout: 90_000 }, () 
 		const child = await suite.browser.newContext({ viewport: { width: 390, height: 844 } });
 		const childPage = await child.newPage();
 		await logIn(childPage, suite.server.origin, 'june@example.com', 'june has a passphrase');
-		await childPage
-			.getByRole('navigation', { name: 'Main' })
-			.getByRole('link', { name: 'Family' })
-			.click();
+		// On a phone the main navigation is behind its menu button.
+		const main = childPage.getByRole('navigation', { name: 'Main' });
+		await main.getByText('Menu').click();
+		await main.getByRole('link', { name: 'Family' }).click();
 		await childPage.getByRole('heading', { name: 'The Hoppers' }).waitFor();
 		await childPage.getByText('You are in this family as a child.').waitFor();
 		await childPage.getByText('Test Person').waitFor(); // the guardian

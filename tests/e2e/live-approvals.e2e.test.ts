@@ -101,7 +101,7 @@ describe.runIf(chromiumPath)('live approvals in two browsers', { timeout: 120_00
 		await child.getByRole('button', { name: 'Buy coins' }).click();
 		await child
 			.getByRole('status')
-			.getByText(/Waiting for approval/)
+			.getByText(/Waiting for a guardian/)
 			.waitFor();
 		await child.screenshot({ path: `${SCREENSHOTS}minor-waiting.png`, fullPage: true });
 

@@ -117,7 +117,7 @@ describe.runIf(chromiumPath)('the coin shop and gifts in the browser', { timeout
 		await page.getByRole('heading', { name: 'Budgets', exact: true }).waitFor();
 		await page.getByText('Raising or removing a limit waits 24 hours').waitFor();
 		expect(await page.getByRole('radio', { name: 'Buying coins' }).isChecked()).toBe(true);
-		await page.getByLabel('Amount').fill('1000');
+		await page.getByLabel('Amount', { exact: true }).fill('1000');
 		await page.getByLabel('Period').selectOption('month');
 		await page.getByRole('button', { name: 'Add limit' }).click();
 		await page.getByRole('status').getByText('Limit added.').waitFor();
@@ -254,7 +254,7 @@ describe.runIf(chromiumPath)('the coin shop and gifts in the browser', { timeout
 
 		await page.goto(`${server.origin}/budgets`);
 		await page.getByRole('radio', { name: 'Sending gifts' }).check();
-		await page.getByLabel('Amount').fill('10');
+		await page.getByLabel('Amount', { exact: true }).fill('10');
 		await page.getByLabel('Creator (optional)').fill('@nobody-here');
 		await page.getByRole('button', { name: 'Add limit' }).click();
 		await page.getByRole('alert').getByText('No creator has the handle "@nobody-here".').waitFor();

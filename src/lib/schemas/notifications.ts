@@ -17,7 +17,7 @@ export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export const EMAIL_STATUSES = ['none', 'pending', 'sent', 'failed'] as const;
 export type EmailStatus = (typeof EMAIL_STATUSES)[number];
 
-/** Shares of a cap that tell guardians, once each per limit and period. */
+/** Shares of a minor's cap that tell guardians, once each per limit and period. */
 export const CAP_THRESHOLDS = [80, 100] as const;
 export type CapThreshold = (typeof CAP_THRESHOLDS)[number];
 
@@ -61,8 +61,12 @@ export type NoticeData =
 	| { kind: 'approval_expired'; approvalId: string; minor: Person; purchase: Purchase }
 	| {
 			kind: 'cap_reached';
+			/** Whose limit it is: a minor (told to guardians) or the holder themselves (`own`). */
 			minor: Person;
-			threshold: CapThreshold;
+			/** A share in per cent: 80 or 100 for guardians, the holder's chosen ones for `own`. */
+			threshold: number;
+			/** Told to the limit's holder, about their own limit. */
+			own?: true;
 			limit: LimitTerms & { id: string };
 			/** Counted in the period after the purchase, captured and held. */
 			used: number;

@@ -150,3 +150,21 @@ export async function count(db: Kysely<DB>): Promise<number> {
 		.executeTakeFirstOrThrow();
 	return Number(row.n);
 }
+
+/** The gift size (coins) above which sending asks for a confirmation first; null: never. */
+export async function giftConfirmOver(db: Kysely<DB>, id: string): Promise<number | null> {
+	const row = await db
+		.selectFrom('accounts')
+		.select('gift_confirm_over')
+		.where('id', '=', id)
+		.executeTakeFirst();
+	return row?.gift_confirm_over ?? null;
+}
+
+export async function setGiftConfirmOver(
+	db: Kysely<DB>,
+	id: string,
+	coins: number | null
+): Promise<void> {
+	await db.updateTable('accounts').set({ gift_confirm_over: coins }).where('id', '=', id).execute();
+}

@@ -40,6 +40,8 @@ export interface AccountsTable {
 	/** Coins of the account's gifts held or waiting for a guardian: not spendable again. */
 	gift_coins_on_hold: Generated<number>;
 	created_at: Millis;
+	/** Gifts above this many coins ask for a confirmation first; null: never. */
+	gift_confirm_over: number | null;
 }
 
 export interface SessionsTable {
@@ -130,6 +132,13 @@ export interface LimitsTable {
 	created_at: Millis;
 	effective_at: Millis;
 	ends_at: Millis | null;
+	/** The shares (per cent, ascending, comma-separated) that alert the holder once a period. */
+	alert_thresholds: Generated<string>;
+	/** Unspent budget carried to the next period: at most this % of the limit, and/or this amount. */
+	rollover_percent: number | null;
+	rollover_amount: number | null;
+	/** The limit this one replaces once it takes effect (a scheduled raise), so it can be cancelled. */
+	replaces_id: string | null;
 }
 
 export interface AuthorizationsTable {

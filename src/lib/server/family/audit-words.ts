@@ -23,6 +23,7 @@ export const LABELS: Record<AuditAction, string> = {
 	'limit.changed': 'Changed a limit',
 	'limit.raise_scheduled': 'Scheduled a raise of a limit',
 	'limit.removed': 'Removed a limit',
+	'limit.change_cancelled': 'Cancelled a waiting raise or removal of a limit',
 	'session.logged_out': 'Logged out',
 	'session.ended': 'Ended a session on another device',
 	'sessions.revoked': 'Logged out every other device (password changed)'

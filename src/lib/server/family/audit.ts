@@ -23,6 +23,7 @@ export const AUDIT_ACTIONS = [
 	'limit.changed',
 	'limit.raise_scheduled',
 	'limit.removed',
+	'limit.change_cancelled',
 	'session.logged_out',
 	'session.ended',
 	'sessions.revoked'

@@ -7,7 +7,7 @@ import { writeTransaction } from '../db/transaction';
 import { newId } from '../ids';
 import type { ApiKeySummary } from '../auth/api-keys';
 import * as creators from '../creators';
-import { decide, periodKey, scopeOf, windowsAt } from '../policy/decide';
+import { decide, periodKey, previousWindow, scopeOf, windowsAt } from '../policy/decide';
 import * as accountRules from '../policy/account-rules';
 import * as limits from '../policy/limits';
 import * as notify from '../notify';
@@ -54,6 +54,12 @@ export async function authorize(
 		const rules = await limits.active(trx, account.id, input.kind, now);
 		const windows = windowsAt(account.time_zone, now);
 		const periodKeys = CALENDAR_PERIODS.map((p) => periodKey(p, windows[p]));
+		// A limit with a rollover also reads what its previous period left unspent.
+		for (const rule of rules) {
+			if (!rule.rollover || rule.period === 'purchase') continue;
+			const previous = previousWindow(rule.period, account.time_zone, windows[rule.period]);
+			periodKeys.push(periodKey(rule.period, previous));
+		}
 		const running = await totals.load(trx, account.id, input.kind, periodKeys, [
 			...new Set(rules.map(scopeOf))
 		]);

@@ -1,9 +1,14 @@
 import type { Kysely } from 'kysely';
-import { BLOCKED_CHANNEL_CODES, type BlockedChannelCode } from '$lib/schemas/notifications';
+import {
+	BLOCKED_CHANNEL_CODES,
+	CAP_THRESHOLDS,
+	type BlockedChannelCode,
+	type NoticeData
+} from '$lib/schemas/notifications';
 import type { Reason } from '$lib/schemas/reasons';
 import type { ApprovalRequest, Authorization, DB } from '../db/schema';
 import type { Decided } from '../ledger/approvals';
-import type { LimitRule, PurchaseRequest, Totals } from '../policy/decide';
+import { windowsAt, type LimitRule, type PurchaseRequest, type Totals } from '../policy/decide';
 import * as caps from './caps';
 import * as purchases from './purchase';
 import { householdOf } from './recipients';
@@ -17,8 +22,8 @@ export * as live from './live';
 export * as email from './email';
 
 export interface Authorized {
-	/** The account as read under its lock: only a minor's purchases tell anyone. */
-	account: { is_minor: number };
+	/** The account as read under its lock. */
+	account: { is_minor: number; time_zone: string };
 	/** The authorization as written (status, reasons, period keys). */
 	row: Omit<Authorization, 'reasons'> & { reasons: string };
 	approvalId: string | undefined;
@@ -29,15 +34,30 @@ export interface Authorized {
 	now: number;
 }
 
-/** After `purchase.authorize` wrote its authorization: requests, cap shares and channel declines. */
+/**
+ * After `purchase.authorize` wrote its authorization: a minor's requests and channel declines
+ * tell the guardians; shares of a limit reached tell the holder and a minor's guardians.
+ */
 export async function afterAuthorize(trx: Kysely<DB>, done: Authorized): Promise<void> {
-	// An adult's purchase (the hot path of the purchase flow) costs no query here.
-	if (!done.account.is_minor) return;
-	const household = await householdOf(trx, done.row.account_id);
-	if (!household) return;
-	const { minor } = household;
-	const guardians = household.guardians.map((g) => g.id);
 	const { row, now } = done;
+	// Held or waiting: the purchase counts against every cap now. Worked out before any
+	// query, so an adult's purchase that reaches no share (the hot path) costs none.
+	const live = row.status !== 'declined';
+	const windows = windowsAt(done.account.time_zone, now);
+	const minor = Boolean(done.account.is_minor);
+	const found = live
+		? caps.crossings(done.rules, done.request, done.running, windows, done.account.time_zone, minor)
+		: [];
+	if (!minor) {
+		if (found.length > 0) await tellHolder(trx, row.account_id, found, now);
+		return;
+	}
+	const household = await householdOf(trx, row.account_id);
+	if (!household) {
+		if (found.length > 0) await tellHolder(trx, row.account_id, found, now);
+		return;
+	}
+	const guardians = household.guardians.map((g) => g.id);
 
 	if (row.status === 'pending_approval' && done.approvalId) {
 		await record(
@@ -46,7 +66,7 @@ export async function afterAuthorize(trx: Kysely<DB>, done: Authorized): Promise
 			{
 				kind: 'approval_requested',
 				approvalId: done.approvalId,
-				minor,
+				minor: household.minor,
 				purchase: await purchases.describe(trx, row),
 				expiresAt: new Date(row.expires_at!).toISOString()
 			},
@@ -61,29 +81,70 @@ export async function afterAuthorize(trx: Kysely<DB>, done: Authorized): Promise
 		if (blocked) {
 			const purchase = await purchases.describe(trx, row);
 			const code = blocked.code as BlockedChannelCode;
-			await record(trx, guardians, { kind: 'channel_declined', minor, purchase, code }, now);
+			await record(
+				trx,
+				guardians,
+				{ kind: 'channel_declined', minor: household.minor, purchase, code },
+				now
+			);
 		}
 		return;
 	}
-	// Held or waiting: the purchase counts against every cap now.
-	const keys = { day: row.day_key, week: row.week_key, month: row.month_key };
-	for (const crossing of caps.crossings(done.rules, done.request, done.running, keys)) {
-		if (!(await caps.firstTime(trx, crossing, now))) continue;
-		const { id, ...terms } = crossing.rule;
-		await record(
-			trx,
-			guardians,
-			{
-				kind: 'cap_reached',
-				minor,
-				threshold: crossing.threshold,
-				limit: { id, ...terms },
-				used: crossing.used,
-				periodKey: crossing.periodKey
-			},
-			now
-		);
+	for (const crossing of found) {
+		const fresh = await caps.firstTime(trx, crossing, now);
+		const forGuardians = caps.highestFor(fresh, CAP_THRESHOLDS);
+		if (forGuardians !== undefined) {
+			await record(trx, guardians, capNotice(crossing, household.minor, forGuardians, false), now);
+		}
+		const forHolder = caps.highestFor(fresh, caps.holderThresholds(crossing.rule));
+		if (forHolder !== undefined) {
+			await record(
+				trx,
+				[household.minor.id],
+				capNotice(crossing, household.minor, forHolder, true),
+				now
+			);
+		}
 	}
+}
+
+/** An adult's (or a minor's outside a family) own alerts: only the thresholds they chose. */
+async function tellHolder(
+	trx: Kysely<DB>,
+	accountId: string,
+	found: readonly caps.Crossing[],
+	now: number
+): Promise<void> {
+	const holder = await trx
+		.selectFrom('accounts')
+		.select(['id', 'display_name as name'])
+		.where('id', '=', accountId)
+		.executeTakeFirstOrThrow();
+	for (const crossing of found) {
+		const fresh = await caps.firstTime(trx, crossing, now);
+		const threshold = caps.highestFor(fresh, caps.holderThresholds(crossing.rule));
+		if (threshold === undefined) continue;
+		await record(trx, [holder.id], capNotice(crossing, holder, threshold, true), now);
+	}
+}
+
+function capNotice(
+	crossing: caps.Crossing,
+	holder: { id: string; name: string },
+	threshold: number,
+	own: boolean
+): NoticeData {
+	// The terms only: thresholds and rollover are settings, not what the notice says.
+	const { id, appliesTo, metric, period, amount, currency, creatorId, action } = crossing.rule;
+	return {
+		kind: 'cap_reached',
+		minor: holder,
+		threshold,
+		limit: { id, appliesTo, metric, period, amount, currency, creatorId, action },
+		used: crossing.used,
+		periodKey: crossing.periodKey,
+		...(own ? { own: true } : {})
+	};
 }
 
 /** After a guardian's answer: the minor and the other guardians hear who decided. */

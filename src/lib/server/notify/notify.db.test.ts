@@ -160,7 +160,12 @@ describeEachDatabase('notices about minors', (ctx) => {
 		await recharge(kit, 1000, Date.parse('2026-12-02T10:00:00Z'));
 		expect((await inbox(ana))[0]).toBe(full);
 		expect(await inbox(ana)).toHaveLength(3);
-		expect(await inbox(kit)).toEqual([]);
+		// Kit hears of the same limit at the shares of their own (50, 80, 100 % by default).
+		const own = (share: number) =>
+			share >= 100
+				? 'cap_reached: You have reached the cap of 1,000 coins bought a month.'
+				: `cap_reached: You have used ${share} % of the cap of 1,000 coins bought a month.`;
+		expect(await inbox(kit)).toEqual([own(100), own(100), own(80), own(50)]);
 	});
 
 	it('a jump past both shares in one purchase tells 100 % only, and 80 % never afterwards', async () => {
@@ -172,11 +177,44 @@ describeEachDatabase('notices about minors', (ctx) => {
 		]);
 	});
 
-	it("an adult's own limits and a family's guardian tell nobody", async () => {
-		const { ana } = await household();
+	it("an adult's own limit tells the adult alone, at the highest share reached", async () => {
+		const { ana, ben } = await household();
 		await limit(ana, ana, { amount: 100 });
 		await recharge(ana, 90);
-		expect(await inbox(ana)).toEqual([]);
+		expect(await inbox(ana)).toEqual([
+			'cap_reached: You have used 80 % of the cap of 100 coins bought a month.'
+		]);
+		expect(await inbox(ben)).toEqual([]);
+	});
+
+	it('the shares a holder chose alert once each per period, and none when they chose none', async () => {
+		const ada = await person('Ada');
+		const chosen = await limit(ada, ada, { amount: 1000, alertThresholds: [25, 60] });
+		await limit(ada, ada, { amount: 5000, alertThresholds: [] });
+		const at = (share: number) =>
+			`cap_reached: You have used ${share} % of the cap of 1,000 coins bought a month.`;
+		await recharge(ada, 200); // 20 %
+		expect(await inbox(ada)).toEqual([]);
+		const held = await recharge(ada, 100, T + 1); // 30 %
+		expect(await inbox(ada)).toEqual([at(25)]);
+		await holds.voidHold(ctx.database, flow, held.authorizationId, T + 2);
+		await recharge(ada, 100, T + 3); // 30 % again: told already this period
+		expect(await inbox(ada)).toEqual([at(25)]);
+		await recharge(ada, 500, T + 4); // 80 %: past 60 (and 80, 100 are not hers)
+		expect(await inbox(ada)).toEqual([at(60), at(25)]);
+		const rows = await db()
+			.selectFrom('cap_alerts')
+			.select(['threshold', 'period_key'])
+			.where('limit_id', '=', chosen.id)
+			.orderBy('threshold')
+			.execute();
+		expect(rows).toEqual([
+			{ threshold: 25, period_key: 'month:2026-11' },
+			{ threshold: 60, period_key: 'month:2026-11' }
+		]);
+		// A new month: told again.
+		await recharge(ada, 300, Date.parse('2026-12-03T10:00:00Z'));
+		expect((await inbox(ada))[0]).toBe(at(25));
 	});
 
 	it('a decline for a blocked channel or blocked purchases tells the guardians; other declines do not', async () => {
@@ -217,7 +255,7 @@ describeEachDatabase('notices about minors', (ctx) => {
 					.where('id', '=', id)
 					.executeTakeFirstOrThrow();
 				await notify.afterAuthorize(trx, {
-					account: { is_minor: 1 },
+					account: { is_minor: 1, time_zone: 'UTC' },
 					row,
 					approvalId: undefined,
 					request: {

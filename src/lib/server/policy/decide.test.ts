@@ -785,3 +785,89 @@ describe('decide: rules beyond amounts, and standing approvals', () => {
 		);
 	});
 });
+
+describe('decide: rollover of unspent budget', () => {
+	// 10 November 2026, noon in Berlin: this month is 2026-11, the one before 2026-10.
+	const now = Date.parse('2026-11-10T11:00:00Z');
+	const wallet = { balance: 0, onHold: 0 };
+	const monthly = (rollover: LimitRule['rollover']): LimitRule => ({
+		id: 'lim-r',
+		appliesTo: 'recharge',
+		metric: 'coins',
+		period: 'month',
+		amount: 1000,
+		currency: null,
+		creatorId: null,
+		action: 'block',
+		rollover
+	});
+	const buy = (coins: number, limit: LimitRule, totals: [string, number][]) =>
+		decide({ kind: 'recharge', coins, price: null, creatorId: null }, [limit], new Map(totals), {
+			now,
+			timeZone: 'Europe/Berlin',
+			wallet
+		});
+	const october = (used: number): [string, number] => ['month:2026-10|coins', used];
+	const november = (used: number): [string, number] => ['month:2026-11|coins', used];
+
+	it('without a rollover, last month leaving 600 unspent changes nothing', () => {
+		expect(buy(1001, monthly(null), [october(400)]).decision).toBe('declined');
+		expect(buy(1000, monthly(null), [october(400)]).decision).toBe('approved');
+	});
+
+	it('carries what last month left, capped by the percentage', () => {
+		const limit = monthly({ percent: 50, amount: null });
+		// 600 left, at most 500 (50 % of 1,000) carried: 1,500 this month.
+		expect(buy(1500, limit, [october(400)]).decision).toBe('approved');
+		const over = buy(1501, limit, [october(400)]);
+		expect(over.decision).toBe('declined');
+		expect(over.hits[0]!.reason).toMatchObject({ limit: { amount: 1500, used: 0 } });
+		// 100 left: 100 carried.
+		expect(buy(1101, limit, [october(900)]).decision).toBe('declined');
+		expect(buy(1100, limit, [october(900)]).decision).toBe('approved');
+	});
+
+	it('is capped by the amount too, and the smaller cap wins', () => {
+		const limit = monthly({ percent: 50, amount: 200 });
+		expect(buy(1200, limit, [october(0)]).decision).toBe('approved');
+		expect(buy(1201, limit, [october(0)]).decision).toBe('declined');
+	});
+
+	it("counts this month's spending against the limit plus the carry", () => {
+		const limit = monthly({ percent: null, amount: 300 });
+		expect(buy(300, limit, [october(0), november(1000)]).decision).toBe('approved');
+		expect(buy(301, limit, [october(0), november(1000)]).decision).toBe('declined');
+	});
+
+	it('carries nothing from a month that went over (a limit raised since, say)', () => {
+		const limit = monthly({ percent: 100, amount: null });
+		expect(buy(1001, limit, [october(1400)]).decision).toBe('declined');
+	});
+
+	it('property: the carry never exceeds its caps nor what was left', () => {
+		fc.assert(
+			fc.property(
+				fc.integer({ min: 0, max: 3000 }),
+				fc.option(fc.integer({ min: 0, max: 100 })),
+				fc.option(fc.integer({ min: 0, max: 2000 })),
+				fc.integer({ min: 1, max: 5000 }),
+				(used, percent, amount, coins) => {
+					const limit = monthly({ percent, amount });
+					// Neither cap set: no rollover at all.
+					const capped = percent !== null || amount !== null;
+					const allowed =
+						1000 +
+						(!capped
+							? 0
+							: Math.min(
+									Math.max(0, 1000 - used),
+									percent === null ? Infinity : Math.floor((1000 * percent) / 100),
+									amount ?? Infinity
+								));
+					const outcome = buy(coins, limit, [october(used)]);
+					expect(outcome.decision).toBe(coins <= allowed ? 'approved' : 'declined');
+				}
+			)
+		);
+	});
+});

@@ -10,7 +10,8 @@ import type {
 	Shortfall
 } from '$lib/schemas/reasons';
 import type { Decision, LimitAction, PurchaseKind } from '../db/schema';
-import { windowOf, type Period, type PeriodWindow } from './periods';
+import { carried, type Rollover } from '$lib/schemas/budget-terms';
+import { windowBefore, windowOf, type Period, type PeriodWindow } from './periods';
 import * as scopes from './scopes';
 
 // The decision engine: data in, decision out. No I/O and no clock: `now` is an argument,
@@ -26,6 +27,10 @@ export interface PurchaseRequest {
 
 export interface LimitRule extends LimitTerms {
 	id: string;
+	/** Unspent budget of the previous period carried into this one (capped); none when absent. */
+	rollover?: Rollover | null;
+	/** The shares that alert the holder (the notify module reads them; the engine does not). */
+	alertThresholds?: readonly number[];
 }
 
 /** Captured plus held amounts, by `totalsKey(periodKey, scope)`; a missing key is zero. */
@@ -83,6 +88,31 @@ export function periodKey(period: Period, window: PeriodWindow): string {
 export function scopeOf(limit: Pick<LimitRule, 'metric' | 'currency' | 'creatorId'>): string {
 	if (limit.metric === 'money') return scopes.money(limit.currency!);
 	return limit.creatorId ? scopes.creator(limit.creatorId) : scopes.coins;
+}
+
+/** The period before `window`: where a limit's rollover comes from. */
+export function previousWindow(
+	period: Period,
+	timeZone: string,
+	window: PeriodWindow
+): PeriodWindow {
+	return windowBefore(period, timeZone, window);
+}
+
+/**
+ * What a limit allows this period: its amount plus what the previous period left unspent,
+ * capped by its rollover (`totals` must hold the previous period's key for that).
+ */
+export function allowance(
+	limit: LimitRule,
+	totals: Totals,
+	window: PeriodWindow | null,
+	timeZone: string
+): number {
+	if (!window || !limit.rollover || limit.period === 'purchase') return limit.amount;
+	const previous = previousWindow(limit.period, timeZone, window);
+	const used = totals.get(totalsKey(periodKey(limit.period, previous), scopeOf(limit))) ?? 0;
+	return limit.amount + carried(limit.amount, used, limit.rollover);
 }
 
 export function totalsKey(periodKeyValue: string, scope: string): string {
@@ -203,12 +233,14 @@ function check(
 		: 0;
 	const mismatched = limit.metric === 'money' && request.price?.currency !== limit.currency;
 	const requested = limit.metric === 'money' ? (request.price?.amount ?? 0) : request.coins;
-	if (!mismatched && used + requested <= limit.amount) return null;
+	const allowed = allowance(limit, totals, window, timeZone);
+	if (!mismatched && used + requested <= allowed) return null;
 	const facts: LimitFacts = {
 		appliesTo: limit.appliesTo,
 		metric: limit.metric,
 		period: limit.period,
-		amount: limit.amount,
+		// With a rollover, the amount this period allows (the limit plus what was carried).
+		amount: allowed,
 		currency: limit.currency,
 		creatorId: limit.creatorId,
 		action: limit.action,

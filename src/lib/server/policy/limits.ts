@@ -14,6 +14,7 @@ import * as audit from '../family/audit';
 import { newId } from '../ids';
 import type { LimitRule } from './decide';
 import { asText, describe } from './limit-words';
+import { readThresholds, storeThresholds, type Rollover } from '$lib/schemas/budget-terms';
 
 export function toRule(limit: Limit): LimitRule {
 	return {
@@ -24,7 +25,12 @@ export function toRule(limit: Limit): LimitRule {
 		amount: limit.amount,
 		currency: limit.currency,
 		creatorId: limit.creator_id,
-		action: limit.action
+		action: limit.action,
+		rollover:
+			limit.rollover_percent !== null || limit.rollover_amount !== null
+				? { percent: limit.rollover_percent, amount: limit.rollover_amount }
+				: null,
+		alertThresholds: readThresholds(limit.alert_thresholds)
 	};
 }
 
@@ -65,6 +71,9 @@ export interface NewLimit {
 	currency: string | null;
 	creatorId: string | null;
 	action: LimitAction;
+	/** Defaults: alerts at 50, 80 and 100 %, no rollover. */
+	alertThresholds?: readonly number[];
+	rollover?: Rollover | null;
 }
 
 /** Who changes a limit: the role it is set as, and the account acting (null: the operator). */
@@ -79,7 +88,8 @@ async function insert(
 	limit: NewLimit,
 	setBy: SetBy,
 	now: number,
-	effectiveAt: number
+	effectiveAt: number,
+	replaces: string | null = null
 ): Promise<Limit> {
 	// The id a purchase naming this creator will carry, however the limit spelt it.
 	const creatorId = limit.creatorId ? await creators.canonical(db, limit.creatorId) : null;
@@ -99,7 +109,13 @@ async function insert(
 			action: limit.action,
 			created_at: now,
 			effective_at: effectiveAt,
-			ends_at: null
+			ends_at: null,
+			...(limit.alertThresholds
+				? { alert_thresholds: storeThresholds(limit.alertThresholds) }
+				: {}),
+			rollover_percent: limit.rollover?.percent ?? null,
+			rollover_amount: limit.rollover?.amount ?? null,
+			replaces_id: replaces
 		})
 		.returningAll()
 		.executeTakeFirstOrThrow();
@@ -166,7 +182,15 @@ export async function replace(
 			.set({ ends_at: effectiveAt })
 			.where('id', '=', current.id)
 			.execute();
-		const added = await insert(trx, current.account_id, next, setBy, now, effectiveAt);
+		const added = await insert(
+			trx,
+			current.account_id,
+			next,
+			setBy,
+			now,
+			effectiveAt,
+			effectiveAt > now ? current.id : null
+		);
 		await audit.recordForAccount(trx, current.account_id, {
 			actorId: setBy.accountId,
 			action: effectiveAt > now ? 'limit.raise_scheduled' : 'limit.changed',
@@ -219,5 +243,23 @@ export async function end(
 			after: at > now ? { endsAt: at } : null,
 			at: now
 		});
+	});
+}
+
+/** The audit entry of a cancelled raise or removal: the change dropped and the limit kept. */
+export async function recordCancel(
+	trx: Kysely<DB>,
+	accountId: string,
+	dropped: Limit | null,
+	kept: Limit | null,
+	now: number
+): Promise<void> {
+	await audit.recordForAccount(trx, accountId, {
+		actorId: accountId,
+		action: 'limit.change_cancelled',
+		subjectId: accountId,
+		before: dropped ? await snapshot(trx, dropped) : null,
+		after: kept ? await snapshot(trx, kept) : null,
+		at: now
 	});
 }

@@ -26,6 +26,11 @@ export function windowOf(period: Period, timeZone: string, at: number): PeriodWi
 	return window;
 }
 
+/** The period before `window` (where a rollover comes from); not cached, so the current stays. */
+export function windowBefore(period: Period, timeZone: string, window: PeriodWindow): PeriodWindow {
+	return computeWindow(period, timeZone, window.start - 1);
+}
+
 // Luxon does the calendar arithmetic, so a 23- or 25-hour day across DST is still one day.
 function computeWindow(period: Period, timeZone: string, at: number): PeriodWindow {
 	const local = DateTime.fromMillis(at, { zone: timeZone });

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import * as accounts from '../accounts';
 import * as access from '../access';
 import { appDatabase } from '../app';
 import type { SessionUser } from '../auth/sessions';
@@ -51,7 +52,15 @@ export const buyForm = z.object({
 });
 export type BuyForm = z.output<typeof buyForm>;
 
-export const giftForm = z.object({ idempotencyKey: formKey, giftId: id('Choose a gift.') });
+export const giftForm = z.object({
+	idempotencyKey: formKey,
+	giftId: id('Choose a gift.'),
+	// "yes" from the confirmation step of a gift above the account's threshold; '' otherwise.
+	confirmed: z
+		.enum(['', 'yes'], { error: 'confirmed must be "yes" or empty.' })
+		.transform((value) => value === 'yes')
+		.default(false)
+});
 export type GiftForm = z.output<typeof giftForm>;
 
 /**
@@ -98,17 +107,45 @@ export async function buyPack(
 	};
 }
 
+/** A gift above the account's threshold, shown for a confirmation before it is sent. */
+export interface Confirmation {
+	confirm: {
+		giftId: string;
+		giftName: string;
+		emoji: string;
+		coins: number;
+		creatorName: string;
+		threshold: number;
+		idempotencyKey: string;
+	};
+}
+
 export async function sendGift(
 	shop: ShopContext,
 	user: SessionUser,
 	handle: string,
 	form: GiftForm
-): Promise<Outcome | Refusal> {
-	const [creator, gift] = await Promise.all([
+): Promise<Outcome | Refusal | Confirmation> {
+	const [creator, gift, threshold] = await Promise.all([
 		catalogue.creatorByHandle(shop.db, handle),
-		catalogue.gift(shop.db, form.giftId)
+		catalogue.gift(shop.db, form.giftId),
+		accounts.giftConfirmOver(shop.db, user.id)
 	]);
 	if (!creator || !gift) return { message: 'That gift is not available. Reload the page.' };
+	// A gift larger than the user chose to allow without a second look: ask first.
+	if (threshold !== null && gift.coins > threshold && !form.confirmed) {
+		return {
+			confirm: {
+				giftId: gift.id,
+				giftName: gift.name,
+				emoji: gift.emoji,
+				coins: gift.coins,
+				creatorName: creator.display_name,
+				threshold,
+				idempotencyKey: form.idempotencyKey
+			}
+		};
+	}
 	// The balance is checked by purchase.authorize, under the account's lock: a check here
 	// could pass for several gifts at once and spend the same coins twice.
 	const settlement = await flow.run(

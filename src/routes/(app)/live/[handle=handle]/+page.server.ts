@@ -15,7 +15,7 @@ export const load = (async ({ locals, params }) => {
 
 export const actions = {
 	default: async (event) => {
-		const form = await readForm(event.request, ['idempotencyKey', 'giftId']);
+		const form = await readForm(event.request, ['idempotencyKey', 'giftId', 'confirmed']);
 		if (!form) return unreadable();
 		const parsed = checkout.giftForm.safeParse(form);
 		if (!parsed.success) return invalid(parsed.error);
@@ -26,6 +26,7 @@ export const actions = {
 			parsed.data
 		);
 		if ('message' in result) return fail(400, { message: result.message });
+		if ('confirm' in result) return { confirm: result.confirm };
 		return { outcome: result };
 	}
 } satisfies Actions;
