@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as access from '../../src/lib/server/access';
 import * as family from '../../src/lib/server/family';
+import * as totals from '../../src/lib/server/ledger/totals';
 import * as history from '../../src/lib/server/reports/history';
 import { describeEachDatabase } from '../support/each-database';
 import { getPage } from '../support/http';
@@ -40,6 +41,9 @@ describeEachDatabase('transactions, export and import over HTTP', (ctx) => {
 			occurred_at: day(1 + (i % 20))
 		}));
 		await db().insertInto('ledger_entries').values(rows).execute();
+		await db()
+			.transaction()
+			.execute((trx) => totals.rebuild(trx, me.accountId));
 	});
 	afterAll(async () => {
 		await server?.stop();

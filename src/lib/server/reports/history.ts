@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import type { DB, LedgerKind } from '../db/schema';
 import type { Channel } from '$lib/schemas/purchase';
 import type { HistoryFilters, HistoryStatus } from '$lib/schemas/history';
+import * as scopes from '../policy/scopes';
 
 // An account's history: its ledger entries (captured purchases) and its authorizations that
 // are not one (held, waiting for a guardian, declined), merged newest first. Pages are keyset
@@ -241,8 +242,12 @@ export interface ViewTotals {
 	paid: { currency: string; amount: number }[];
 }
 
+const isUnfiltered = (filters: HistoryFilters | undefined) =>
+	!filters || Object.values(filters).every((value) => value === undefined);
+
 /** The totals of a view (all of it, not one page): completed purchases count, others are counted. */
 export async function totals(db: Kysely<DB>, accountId: string, view: View): Promise<ViewTotals> {
+	if (isUnfiltered(view.filters)) return allTime(db, accountId);
 	const status = view.filters?.status;
 	const result: ViewTotals = { count: 0, coinsIn: 0, coinsOut: 0, paid: [] };
 	const work: Promise<void>[] = [];
@@ -286,13 +291,67 @@ export async function totals(db: Kysely<DB>, accountId: string, view: View): Pro
 	return result;
 }
 
-/** The payment methods an account has used, for the filter's list. */
+/**
+ * The whole history's totals without reading it: every captured purchase counts in exactly one
+ * month row of the running totals, so their sum is the all-time total. The count is an
+ * index-only count.
+ */
+async function allTime(db: Kysely<DB>, accountId: string): Promise<ViewTotals> {
+	const [sums, entries, open] = await Promise.all([
+		db
+			.selectFrom('period_totals')
+			.select((eb) => ['kind', 'scope', eb.fn.sum<number>('captured').as('captured')])
+			.where('account_id', '=', accountId)
+			.where('period_key', 'like', 'month:%')
+			.where((eb) =>
+				eb.or([eb('scope', '=', scopes.coins), eb('scope', 'like', `${scopes.money('')}%`)])
+			)
+			.groupBy(['kind', 'scope'])
+			.execute(),
+		db
+			.selectFrom('ledger_entries')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.where('account_id', '=', accountId)
+			.executeTakeFirstOrThrow(),
+		db
+			.selectFrom('authorizations')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.where('account_id', '=', accountId)
+			.where('status', 'in', [...OPEN_STATUSES])
+			.executeTakeFirstOrThrow()
+	]);
+	const result: ViewTotals = {
+		count: Number(entries.n) + Number(open.n),
+		coinsIn: 0,
+		coinsOut: 0,
+		paid: []
+	};
+	for (const row of sums) {
+		const amount = Number(row.captured ?? 0);
+		if (row.scope === scopes.coins) {
+			if (row.kind === 'recharge') result.coinsIn += amount;
+			else result.coinsOut += amount;
+		} else if (row.kind === 'recharge' && amount) {
+			result.paid.push({ currency: row.scope.slice(scopes.money('').length), amount });
+		}
+	}
+	result.paid.sort((a, b) => b.amount - a.amount);
+	return result;
+}
+
+/** The payment methods an account has used lately, for the filter's list (a bounded read). */
 export async function paymentMethods(db: Kysely<DB>, accountId: string): Promise<string[]> {
-	const rows = await db
+	const recent = db
 		.selectFrom('ledger_entries')
 		.select('payment_method')
-		.distinct()
 		.where('account_id', '=', accountId)
+		.orderBy('occurred_at', 'desc')
+		.limit(2000)
+		.as('recent');
+	const rows = await db
+		.selectFrom(recent)
+		.select('payment_method')
+		.distinct()
 		.where('payment_method', 'is not', null)
 		.orderBy('payment_method')
 		.limit(50)
