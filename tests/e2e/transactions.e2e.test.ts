@@ -94,4 +94,49 @@ describe.runIf(chromiumPath)('transactions in the browser', { timeout: 90_000 },
 		);
 		await context.close();
 	});
+
+	it('imports a file with JavaScript: preview, change a column, import, then see the rows', async () => {
+		const account = await accounts.create(suite.db, {
+			email: 'importer@example.com',
+			displayName: 'Ivy Import',
+			password: 'a long enough passphrase',
+			timeZone: 'UTC',
+			currency: 'USD'
+		});
+		const { token } = await sessions.create(suite.db, account.id, { userAgent: 'test', ip: null });
+		const context = await suite.browser.newContext({ viewport: { width: 390, height: 844 } });
+		await context.addCookies([
+			{ name: sessions.COOKIE_NAME, value: token, url: suite.server.origin }
+		]);
+		const page = await context.newPage();
+		await page.goto(`${suite.server.origin}/transactions/import`, { waitUntil: 'networkidle' });
+		const lines = ['ref,when,what,coins,paid,ccy,note'];
+		for (let i = 0; i < 600; i++) {
+			lines.push(
+				`r${i},2026-09-${String(1 + (i % 28)).padStart(2, '0')}T10:${String(i % 60).padStart(2, '0')}:00Z,recharge,70,1.09,USD,x`
+			);
+		}
+		await page.getByLabel('CSV file', { exact: true }).setInputFiles({
+			name: 'other-app.csv',
+			mimeType: 'text/csv',
+			buffer: Buffer.from(lines.join('\n'))
+		});
+		await page.getByRole('button', { name: 'Preview' }).click();
+		await page.getByRole('heading', { name: 'Check the columns' }).waitFor();
+		// "ref" and "paid" are not guessed: chosen by hand, then previewed again.
+		await page.getByLabel('Source transaction id (optional)').selectOption({ label: 'ref' });
+		await page.getByLabel('Money amount (optional)').selectOption({ label: 'paid' });
+		await page.getByLabel('Date').selectOption({ label: 'when' });
+		await page.getByLabel('Kind (recharge or gift) (optional)').selectOption({ label: 'what' });
+		await page.getByRole('button', { name: 'Preview with these columns' }).click();
+		await page.getByText('600 rows, 600 ready').waitFor();
+		expect((await page.getByRole('table').innerText()).replace(/\s+/g, ' ')).toContain(
+			'Recharge +70 coins for $1.09 on Sep 1, 2026'
+		);
+		await page.getByRole('button', { name: 'Import 600 rows' }).click();
+		await page.getByRole('status').getByText('600 imported, 0 skipped as duplicates').waitFor();
+		await page.getByRole('link', { name: 'See your transactions' }).click();
+		await page.getByText('600 transactions').waitFor();
+		await context.close();
+	});
 });
