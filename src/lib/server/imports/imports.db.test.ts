@@ -171,6 +171,19 @@ describeEachDatabase('history import', (ctx) => {
 		});
 	});
 
+	it('refuses a file naming too many unknown creators, and changes nothing', async () => {
+		const before = await snapshot();
+		const rows = Array.from(
+			{ length: imports.MAX_NEW_CREATORS + 1 },
+			(_, i) => `2026-09-04,-1,made_up_${i}`
+		);
+		const checked = imports.check(`date,coins,creator\n${rows.join('\n')}`, account, null, NOW);
+		await expect(imports.run(ctx.database, account, checked.rows, NOW)).rejects.toThrow(
+			/more than 200 creators/
+		);
+		expect(await snapshot()).toEqual(before);
+	});
+
 	it('refuses gifts beyond the coins the account has, and changes nothing', async () => {
 		const before = await snapshot();
 		const checked = imports.check(

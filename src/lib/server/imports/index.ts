@@ -80,6 +80,11 @@ export interface Outcome {
 export class ImportRefused extends Error {}
 
 const BATCH = 500;
+/**
+ * New creators one import may record. The creators table is shared by every account, so a
+ * file of invented names must not fill it (the purchase API holds keys to 100 an hour).
+ */
+export const MAX_NEW_CREATORS = 200;
 
 /**
  * Writes checked rows as the account's ledger entries, in one transaction. `progress` hears
@@ -156,6 +161,11 @@ async function resolveCreators(trx: Kysely<DB>, rows: parse.ImportRow[], now: nu
 	for (const spelling of new Set(rows.flatMap((r) => (r.creator ? [r.creator] : [])))) {
 		let id = await creators.find(trx, spelling);
 		if (!id) {
+			if (ids.recorded >= MAX_NEW_CREATORS) {
+				throw new ImportRefused(
+					`The file names more than ${MAX_NEW_CREATORS} creators Coinguard has not seen. Import it in parts, or check the creator column. Nothing was imported.`
+				);
+			}
 			id = bare(spelling);
 			await trx
 				.insertInto('creators')
