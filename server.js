@@ -14,6 +14,10 @@ const plainHttp = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
 const PROTOCOL = 'x-coinguard-protocol';
 if (plainHttp) process.env.PROTOCOL_HEADER = PROTOCOL;
 
+// adapter-node's own body limit must let the history import's file through; every route but
+// that one is still held to 64 KiB by the app (src/lib/server/body-limit.ts).
+process.env.BODY_SIZE_LIMIT ??= '2M';
+
 // Importing the handler runs the app's start-up (database check, migrations, demo) first: a
 // server that cannot use its database exits there, before it listens.
 const { handler } = await import('./build/handler.js');

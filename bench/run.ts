@@ -23,6 +23,7 @@ import {
 	type DialectResult,
 	type Figures
 } from './lib/report';
+import * as reports from './lib/reports';
 import { startServer, type RunningServer } from './lib/server';
 import { createCreators, createHistoryAccount, createOperatorKey, createPool } from './lib/setup';
 import { requestStream, type BenchAccount } from './lib/workload';
@@ -50,8 +51,15 @@ const config = {
 	profile: process.env.BENCH_PROFILE ?? 'auto',
 	/** Seconds, in all, the run may wait for other processes on the machine to go quiet. */
 	quietBudgetSeconds: number('BENCH_QUIET_BUDGET', 20),
-	dialects: (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',').map((d) => d.trim())
+	dialects: (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',').map((d) => d.trim()),
+	/** `reports`: only the report pages and the CSV export (a quick check with a small BENCH_HISTORY). */
+	only: process.env.BENCH_ONLY ?? '',
+	/** Sequential requests per report page measured (after 3 warm-up requests). */
+	reportRequests: number('BENCH_REPORT_REQUESTS', 20),
+	/** How deep the deep Transactions page is, in pages of 50. */
+	deepPages: 1_000
 };
+const reportsOnly = config.only === 'reports';
 
 const runId = Date.now().toString(36);
 const started = Date.now();
@@ -269,14 +277,18 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<DialectResu
 		// ---- data, through the app's own modules and CLI ----
 		const setupStarted = Date.now();
 		const database = openDatabase(databaseUrl);
-		let pool: BenchAccount[];
-		let apiKey: string;
+		let pool: BenchAccount[] = [];
+		let apiKey = '';
 		let small, big;
+		let reportSmall: reports.ReportAccount, reportBig: reports.ReportAccount;
+		let deep: { cursor: string; page: number };
 		try {
 			await migrateToLatest(database);
-			apiKey = createOperatorKey(databaseUrl);
 			await createCreators(database);
-			pool = await createPool(database, config.poolAccounts, config.poolMonthlyCoins);
+			if (!reportsOnly) {
+				apiKey = createOperatorKey(databaseUrl);
+				pool = await createPool(database, config.poolAccounts, config.poolMonthlyCoins);
+			}
 			log(
 				`${dialect}: ${pool.length} accounts with limits, an operator API key (${((Date.now() - setupStarted) / 1000).toFixed(1)} s)`
 			);
@@ -301,6 +313,20 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<DialectResu
 			);
 			// PostgreSQL's autovacuum would analyze the freshly loaded tables soon anyway.
 			if (dialect === 'postgres') await sql`analyze`.execute(database.db);
+			// The report pages need a session, as a person logged in would have.
+			reportSmall = {
+				id: small.id,
+				entries: small.entries,
+				cookie: await reports.sessionFor(database, small.id)
+			};
+			reportBig = {
+				id: big.id,
+				entries: big.entries,
+				cookie: await reports.sessionFor(database, big.id)
+			};
+			// 1,000 pages deep, or as deep as a short (checking) history goes.
+			const page = Math.max(1, Math.min(config.deepPages, Math.floor(big.entries / 50) - 1));
+			deep = { page, cursor: await reports.deepCursor(database, reportBig, page) };
 		} finally {
 			await database.close();
 		}
@@ -310,8 +336,22 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<DialectResu
 		let server: RunningServer | undefined = await startServer(databaseUrl);
 		const target = { origin: server.origin, serverPid: server.pid, apiKey };
 		log(`${dialect}: server pid ${server.pid} at ${server.origin}`);
-		let figures: Figures;
+		let figures: Figures | undefined;
+		let reportFigures: reports.ReportFigures;
 		try {
+			if (!reportsOnly) figures = await measureAuthorize();
+			log(`${dialect}: report pages (${config.reportRequests} requests each) and the CSV export`);
+			reportFigures = await reports.measure(
+				target,
+				reportSmall,
+				reportBig,
+				deep,
+				config.reportRequests
+			);
+		} finally {
+			await server.stop();
+		}
+		async function measureAuthorize(): Promise<Figures> {
 			const keys = (label: string) => (phase: string) =>
 				`${runId}-${dialect}-${label.replace(/[^A-Za-z0-9]+/g, '_')}-${phase}`;
 			// The seed depends on the phase only, so both sides of a pair get the same sequence
@@ -352,9 +392,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<DialectResu
 					1
 				)
 			);
-			figures = { ping, authorize, single, batchPing, batchAuthorize, history1k, history1m };
-		} finally {
-			await server.stop();
+			return { ping, authorize, single, batchPing, batchAuthorize, history1k, history1m };
 		}
 		const internalErrors = server.internalErrors();
 		if (internalErrors)
@@ -375,6 +413,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<DialectResu
 			},
 			accounts: pool.length,
 			figures,
+			reports: reportFigures,
 			internalErrors
 		};
 		const verdicts = evaluate(result);
@@ -428,8 +467,15 @@ async function main() {
 	}
 	results.totalSeconds = Math.round((Date.now() - started) / 1000);
 	results.quietWaitSeconds = Math.round(quietWaited / 1000);
-	await writeReports(results);
-	log(`wrote bench/results.json and bench/RESULTS.md (${results.totalSeconds} s in all)`);
+	if (reportsOnly) {
+		// A check of the report part alone: its figures are not the committed results.
+		const file = join(work, 'RESULTS-reports.md');
+		await writeMarkdown(results, file);
+		log(`wrote ${file} (${results.totalSeconds} s in all)`);
+	} else {
+		await writeReports(results);
+		log(`wrote bench/results.json and bench/RESULTS.md (${results.totalSeconds} s in all)`);
+	}
 	if (existsSync(join(work, 'sqlite')))
 		rmSync(join(work, 'sqlite'), { recursive: true, force: true });
 }

@@ -4,7 +4,7 @@ import { appDatabase, runInBackground, startUpOrExit } from '$lib/server/app';
 import * as unavailable from '$lib/server/db/unavailable';
 import * as sessions from '$lib/server/auth/sessions';
 import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/cookie';
-import { MAX_BODY_BYTES, declaredLength, readBounded, tooLarge } from '$lib/server/body-limit';
+import { declaredLength, limitFor, readBounded, tooLarge } from '$lib/server/body-limit';
 import { refuseCrossSiteForm, requireUser } from '$lib/server/guard';
 
 export const init: ServerInit = async () => {
@@ -51,7 +51,7 @@ async function readSession(event: Parameters<Handle>[0]['event']): Promise<void>
 }
 
 /**
- * Holds every request body to MAX_BODY_BYTES, pages and API alike. A declared length within it
+ * Holds every request body to its limit (MAX_BODY_BYTES but for the import), pages and API alike. A declared length within it
  * passes untouched (adapter-node holds the body to it); a chunked body is read here, counted,
  * and handed on as a plain buffered request.
  */
@@ -61,10 +61,11 @@ async function holdBodyToLimit(
 ): Promise<Response | null> {
 	const { request } = event;
 	if (!request.body) return null;
+	const limit = limitFor(event.url.pathname);
 	const declared = declaredLength(request);
-	if (declared !== null && declared <= MAX_BODY_BYTES) return null;
-	const read = await readBounded(request, event.platform?.req);
-	if (!read.ok) return tooLarge(api, !read.drained);
+	if (declared !== null && declared <= limit) return null;
+	const read = await readBounded(request, event.platform?.req, limit);
+	if (!read.ok) return tooLarge(api, !read.drained, limit);
 	event.request = new Request(request.url, {
 		method: request.method,
 		headers: request.headers,

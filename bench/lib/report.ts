@@ -5,6 +5,13 @@ import type { LoadResult } from './load';
 import type { Machine, Source } from './machine';
 import type { ProfileSummary, Row } from './profile';
 import { root } from './paths';
+import {
+	REPORT_HEADER,
+	exportLine,
+	reportRows,
+	reportVerdicts,
+	type ReportFigures
+} from './reports';
 
 export interface Figures {
 	ping: LoadResult;
@@ -25,6 +32,8 @@ export interface DialectResult {
 	accounts?: number;
 	history?: { big: number; bigLoadSeconds: number; bigTotalsRows: number; small: number };
 	figures?: Figures;
+	/** Report pages and the CSV export under a long history. */
+	reports?: ReportFigures;
 	internalErrors?: number;
 	profile?: { ping: Profiled; authorize: Profiled };
 }
@@ -196,10 +205,26 @@ function markdownTable(header: string[], body: string[][]): string {
 	].join('\n');
 }
 
+function reportTables(d: DialectResult, table: (header: string[], body: string[][]) => string) {
+	if (!d.reports || !d.history) return [];
+	return [
+		table(REPORT_HEADER, reportRows(d.reports, d.history.small, d.history.big)),
+		'',
+		exportLine(d.reports),
+		'',
+		table(
+			['ratio or figure', 'value', 'target', 'verdict'],
+			reportVerdicts(d.reports).map((v) => [v.name, String(v.value), v.target, mark(v.met)])
+		),
+		''
+	];
+}
+
 export function printDialect(result: DialectResult): void {
 	console.log(`\n== ${result.dialect} ==`);
+	if (result.reports) console.log(reportTables(result, textTable).join('\n'));
 	if (result.skipped || !result.figures) {
-		console.log(result.skipped ?? 'no figures');
+		if (!result.reports) console.log(result.skipped ?? 'no figures');
 		return;
 	}
 	console.log(textTable(HEADER, rows(result.figures)));
@@ -319,6 +344,7 @@ export async function writeReports(results: BenchResults): Promise<void> {
 							}
 						: undefined,
 					verdicts: evaluate(d),
+					report_verdicts: d.reports ? reportVerdicts(d.reports) : undefined,
 					profile: d.profile
 				}
 			])
@@ -332,8 +358,10 @@ export async function writeReports(results: BenchResults): Promise<void> {
  * RESULTS.md from the figures (also from a results.json read back: `npm run bench -- --report`),
  * formatted with the project's prettier settings so that `npm run lint` stays clean.
  */
-export async function writeMarkdown(results: BenchResults): Promise<void> {
-	const file = join(root, 'bench', 'RESULTS.md');
+export async function writeMarkdown(
+	results: BenchResults,
+	file = join(root, 'bench', 'RESULTS.md')
+): Promise<void> {
 	const options = (await prettier.resolveConfig(file)) ?? {};
 	writeFileSync(file, await prettier.format(markdown(results), { ...options, filepath: file }));
 }
@@ -366,8 +394,17 @@ function markdown(results: BenchResults): string {
 			`## ${d.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}${d.serverVersion ? ` ${d.serverVersion}` : ''}`,
 			''
 		);
+		if (d.reports) {
+			out.push(
+				`### Report pages and the CSV export`,
+				'',
+				`Sequential GETs with a session cookie (${d.reports.overviewSmall.requests} per page after 3 warm-ups), one at a time: server render plus transfer. The deep Transactions page is reached by its keyset cursor (\`?before=\`), as following “Older” ${d.reports.deepPage.toLocaleString('en-US')} times would. The export streams the big account’s whole history; the server’s RSS is sampled from /proc every 50 ms.`,
+				'',
+				...reportTables(d, markdownTable)
+			);
+		}
 		if (d.skipped || !d.figures) {
-			out.push(d.skipped ?? 'No figures.', '');
+			if (!d.reports) out.push(d.skipped ?? 'No figures.', '');
 			continue;
 		}
 		out.push(markdownTable(HEADER, rows(d.figures)), '');
@@ -421,7 +458,7 @@ function markdown(results: BenchResults): string {
 	out.push(
 		'## Reproduce',
 		'',
-		'`npm run bench` (about 5 minutes). Knobs: `BENCH_DIALECTS=sqlite|postgres|sqlite,postgres`, `BENCH_DATABASE_URL` (a PostgreSQL server; a scratch database is created and dropped on it), `BENCH_SECONDS`, `BENCH_WARMUP`, `BENCH_ACCOUNTS`, `BENCH_HISTORY`, `BENCH_PROFILE=auto|always|never`. A profile alone: `tsx bench/lib/profile.ts bench/.work/prof/<dialect>/*.cpuprofile`.',
+		'`npm run bench` (about 5 minutes). Knobs: `BENCH_DIALECTS=sqlite|postgres|sqlite,postgres`, `BENCH_DATABASE_URL` (a PostgreSQL server; a scratch database is created and dropped on it), `BENCH_SECONDS`, `BENCH_WARMUP`, `BENCH_ACCOUNTS`, `BENCH_HISTORY`, `BENCH_PROFILE=auto|always|never`. The report pages and CSV export alone, small, as a check (written to bench/.work/RESULTS-reports.md, not here): `BENCH_ONLY=reports BENCH_HISTORY=20000 npm run bench`. A profile alone: `tsx bench/lib/profile.ts bench/.work/prof/<dialect>/*.cpuprofile`.',
 		''
 	);
 	return out.join('\n');

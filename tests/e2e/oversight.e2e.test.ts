@@ -136,7 +136,10 @@ describe.runIf(chromiumPath)('oversight in the browser', { timeout: 120_000 }, (
 
 		await subNav.getByRole('link', { name: 'History' }).click();
 		await page.getByRole('heading', { name: 'Transactions' }).waitFor();
-		await page.getByRole('table').getByText('+700').waitFor();
+		// On a phone the history is a list of cards; the minor's pending recharge is in it, said so.
+		const history = page.getByRole('list', { name: /newest first/ });
+		await history.getByText('+700 coins').waitFor();
+		await history.getByText('Waiting for approval').waitFor();
 
 		await subNav.getByRole('link', { name: 'Creators' }).click();
 		await page.getByRole('heading', { name: 'Coins given to creators' }).waitFor();

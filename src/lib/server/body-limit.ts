@@ -4,16 +4,23 @@ import type { IncomingMessage } from 'node:http';
 // big requests from costing memory or parse time.
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/** The one page that takes a file: a history import (its own limit on the file is smaller). */
+export const IMPORT_BODY_BYTES = 2 * 1024 * 1024;
+
+/** The most a request to `pathname` may send. */
+export function limitFor(pathname: string): number {
+	return pathname === '/transactions/import' ? IMPORT_BODY_BYTES : MAX_BODY_BYTES;
+}
+
 // A refused body is still read to its end (and thrown away) before the 413 goes out: a server
 // that answers and closes while the client is still sending makes the client see a reset, not
 // the answer, and can break the next request on a kept-alive connection. Past this much, the
 // connection is closed after the answer instead.
 const DRAIN_AT_MOST = 8 * 1024 * 1024;
 
-const message = `Request body is over ${MAX_BODY_BYTES / 1024} KiB.`;
-
 /** A 413 in the shape the caller reads: tRPC's error JSON for the API, a short page otherwise. */
-export function tooLarge(api: boolean, close = false): Response {
+export function tooLarge(api: boolean, close = false, limit = MAX_BODY_BYTES): Response {
+	const message = `Request body is over ${limit / 1024} KiB.`;
 	const headers: Record<string, string> = close ? { connection: 'close' } : {};
 	if (!api) {
 		const page = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Too large · Coinguard</title><main style="max-width:32rem;margin:4rem auto;font-family:system-ui,sans-serif"><h1>That was too much to send</h1><p>${message} Nothing was saved. Go back, shorten what you entered and try again.</p></main></html>`;
@@ -46,10 +53,11 @@ export type BoundedBody =
  */
 export async function readBounded(
 	request: Request,
-	raw: IncomingMessage | undefined
+	raw: IncomingMessage | undefined,
+	limit = MAX_BODY_BYTES
 ): Promise<BoundedBody> {
 	const declared = declaredLength(request);
-	if (declared !== null && declared > MAX_BODY_BYTES) {
+	if (declared !== null && declared > limit) {
 		return { ok: false, drained: await drain(request, raw) };
 	}
 	if (!request.body) return { ok: true, body: null };
@@ -66,7 +74,7 @@ export async function readBounded(
 		}
 		if (next.done) break;
 		size += next.value.byteLength;
-		if (size > MAX_BODY_BYTES) {
+		if (size > limit) {
 			reader.releaseLock();
 			return { ok: false, drained: await drain(request, raw, size) };
 		}

@@ -108,6 +108,8 @@ export interface LedgerEntriesTable {
 	payment_method: string | null;
 	authorization_id: string | null;
 	occurred_at: Millis;
+	/** Imported history: `id:<source transaction id>` or `hash:<content hash>`; null otherwise. */
+	source_ref: Generated<string | null>;
 }
 
 export interface LoginThrottlesTable {
@@ -311,6 +313,7 @@ export type Creator = Selectable<CreatorsTable>;
 export type CoinPack = Selectable<CoinPacksTable>;
 export type Gift = Selectable<GiftsTable>;
 export type LedgerEntry = Selectable<LedgerEntriesTable>;
+export type NewLedgerEntry = Insertable<LedgerEntriesTable>;
 export type Limit = Selectable<LimitsTable>;
 export type Authorization = Selectable<AuthorizationsTable>;
 export type Family = Selectable<FamiliesTable>;

@@ -10,7 +10,7 @@ import type {
 	CreatorsTable,
 	DB,
 	GiftsTable,
-	LedgerEntriesTable,
+	NewLedgerEntry,
 	Millis,
 	NewAccount
 } from '../db/schema';
@@ -350,7 +350,7 @@ interface Plan {
 	accounts: NewAccount[];
 	creators: CreatorsTable[];
 	packs: Pack[];
-	ledger: LedgerEntriesTable[];
+	ledger: NewLedgerEntry[];
 }
 
 function packId(currency: string, coins: number): string {
@@ -406,12 +406,12 @@ function simulate(
 	creatorIds: readonly string[],
 	packs: readonly Pack[],
 	today: Millis
-): { ledger: LedgerEntriesTable[]; balance: number } {
+): { ledger: NewLedgerEntry[]; balance: number } {
 	const persona = account.persona;
 	const ranking = rng.shuffle(creatorIds);
 	const creatorWeights = zipfWeights(ranking.length, persona.zipf);
 	const trip = planTrip(rng, persona);
-	const ledger: LedgerEntriesTable[] = [];
+	const ledger: NewLedgerEntry[] = [];
 	let balance = 0;
 	let cursor = today - SPAN_DAYS * DAY;
 	let boughtAbroad = false;
@@ -531,7 +531,7 @@ function choosePack(
 function firstSeen(
 	rng: Random,
 	creatorIds: readonly string[],
-	ledger: readonly LedgerEntriesTable[],
+	ledger: readonly NewLedgerEntry[],
 	today: Millis
 ): Map<string, Millis> {
 	const firstGift = new Map<string, Millis>();
@@ -563,7 +563,7 @@ function plan(seedValue: number, now: Millis, passwordHash: string): Plan {
 	const creatorIds = CREATORS.map(() => `cr_${root.token(16)}`);
 	const packs = buildPacks();
 
-	const ledger: LedgerEntriesTable[] = [];
+	const ledger: NewLedgerEntry[] = [];
 	const accountRows: NewAccount[] = [];
 	for (const account of accounts) {
 		const rng = root.fork();

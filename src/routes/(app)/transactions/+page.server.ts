@@ -1,19 +1,10 @@
 import type { PageServerLoad } from './$types';
 import { appDatabase } from '$lib/server/app';
-import * as cursor from '$lib/server/reports/cursor';
-import * as history from '$lib/server/reports/history';
-
-const PAGE_SIZE = 50;
+import * as view from '$lib/server/reports/view';
 
 export const load = (async ({ locals, url }) => {
-	const before = cursor.parse(url.searchParams.get('before'));
-	const { rows, next } = await history.page(appDatabase().db, locals.user!.id, {
-		limit: PAGE_SIZE,
-		before
-	});
+	const user = locals.user!;
 	return {
-		rows,
-		next: next ? cursor.format(next) : null,
-		isFirstPage: before === null
+		view: await view.load(appDatabase().db, { id: user.id, timeZone: user.timeZone }, url)
 	};
 }) satisfies PageServerLoad;
