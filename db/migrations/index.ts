@@ -7,6 +7,7 @@ import * as families from './2026-11-23-001-families';
 import * as accountRules from './2026-11-26-001-account-rules';
 import * as notifications from './2026-11-26-002-notifications';
 import * as reauth from './2026-11-26-003-reauth';
+import * as giftCosts from './2026-11-26-005-gift-costs';
 
 // An explicit list rather than a folder read at run time: the same import works under
 // Vite (the server bundle), tsx (the CLI) and Vitest. Keys sort in the order they apply.
@@ -18,5 +19,6 @@ export const migrations: Record<string, Migration> = {
 	'2026-11-23-001-families': families,
 	'2026-11-26-001-account-rules': accountRules,
 	'2026-11-26-002-notifications': notifications,
-	'2026-11-26-003-reauth': reauth
+	'2026-11-26-003-reauth': reauth,
+	'2026-11-26-005-gift-costs': giftCosts
 };
