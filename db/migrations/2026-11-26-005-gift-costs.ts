@@ -6,8 +6,8 @@ import { sql, type Kysely } from 'kysely';
 //   coins that no paid recharge stands behind: they cost nothing).
 // - creator_spend / creator_costs: per account, period (day and month keys, as period_totals
 //   writes them) and creator, so pages and reports read summaries, not the history.
-// The backfill replays each account's ledger in order, as src/lib/server/costs/replay.ts does
-// (copied here, because a migration is frozen in time).
+// An index serves the Overview's latest declines. The backfill replays each account's ledger
+// in order, as costs.rebuild (src/lib/server/costs) does, copied because a migration is frozen.
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
@@ -75,11 +75,19 @@ export async function up(db: Kysely<any>): Promise<void> {
 		])
 		.execute();
 
+	// The Overview's newest declined and waiting purchases, without reading the history.
+	await db.schema
+		.createIndex('authorizations_account_status_time')
+		.on('authorizations')
+		.columns(['account_id', 'status', 'created_at'])
+		.execute();
+
 	await backfill(db);
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
+	await db.schema.dropIndex('authorizations_account_status_time').execute();
 	await db.schema.dropTable('creator_costs').execute();
 	await db.schema.dropTable('creator_spend').execute();
 	await db.schema.dropTable('gift_costs').execute();

@@ -27,7 +27,8 @@ export interface CreatorFigures {
 export async function forKeys(
 	db: Kysely<DB>,
 	accountId: string,
-	keys: string[]
+	keys: string[],
+	onlyCreatorId?: string
 ): Promise<CreatorFigures[]> {
 	if (keys.length === 0) return [];
 	const [spend, costs] = await Promise.all([
@@ -43,6 +44,7 @@ export async function forKeys(
 			])
 			.where('s.account_id', '=', accountId)
 			.where('s.period_key', 'in', keys)
+			.$if(onlyCreatorId !== undefined, (q) => q.where('s.creator_id', '=', onlyCreatorId!))
 			.groupBy(['s.creator_id', 'c.handle', 'c.display_name'])
 			.execute(),
 		db
@@ -55,6 +57,7 @@ export async function forKeys(
 			])
 			.where('account_id', '=', accountId)
 			.where('period_key', 'in', keys)
+			.$if(onlyCreatorId !== undefined, (q) => q.where('creator_id', '=', onlyCreatorId!))
 			.groupBy(['creator_id', 'currency'])
 			.orderBy('currency')
 			.execute()
@@ -210,4 +213,35 @@ export async function directory(
 			.map((r) => ({ creatorId: r.id, handle: r.handle, name: r.display_name })),
 		more: rows.length > limit
 	};
+}
+
+/** One creator's figures over all time (the month summaries), or null when no gift went to them. */
+export async function allTime(
+	db: Kysely<DB>,
+	accountId: string,
+	creatorId: string
+): Promise<CreatorFigures | null> {
+	const months = await db
+		.selectFrom('creator_spend')
+		.select('period_key')
+		.where('account_id', '=', accountId)
+		.where('creator_id', '=', creatorId)
+		.where('period_key', 'like', 'month:%')
+		.execute();
+	const [figures] = await forKeys(
+		db,
+		accountId,
+		months.map((m) => m.period_key),
+		creatorId
+	);
+	return figures ?? null;
+}
+
+/** A creator as the directory names them, or undefined when unknown. */
+export function creator(db: Kysely<DB>, creatorId: string) {
+	return db
+		.selectFrom('creators')
+		.select(['id as creatorId', 'handle', 'display_name as name'])
+		.where('id', '=', creatorId)
+		.executeTakeFirst();
 }
