@@ -56,6 +56,8 @@ export async function load(db: Kysely<DB>, user: SessionUser, now: number) {
 				.selectFrom('period_totals')
 				.select(['kind', 'scope', 'captured', 'held'])
 				.where('account_id', '=', user.id)
+				// Both kinds named, so the primary key (account, kind, period, scope) serves it.
+				.where('kind', 'in', ['recharge', 'gift'])
 				.where('period_key', '=', monthKey)
 				.where((eb) =>
 					eb.or([eb('scope', '=', scopes.coins), eb('scope', 'like', `${scopes.money('')}%`)])
