@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../../../tests/support/each-database';
 import { authorizeInput } from '$lib/schemas/purchase';
@@ -170,6 +171,65 @@ describeEachDatabase('gift costs, first-in first-out', (ctx) => {
 		expect(await snapshot(id)).toEqual(live);
 		await ctx.database.db.transaction().execute((trx) => costs.rebuild(trx, id));
 		expect(await snapshot(id)).toEqual(live);
+	});
+
+	it('through real captures, never costs more than was paid per currency, and replays the same', async () => {
+		const step = fc.oneof(
+			fc.record({
+				kind: fc.constant('recharge' as const),
+				coins: fc.integer({ min: 1, max: 5000 }),
+				amount: fc.integer({ min: 0, max: 100_000 }),
+				currency: fc.constantFrom('USD', 'EUR')
+			}),
+			fc.record({
+				kind: fc.constant('gift' as const),
+				coins: fc.integer({ min: 1, max: 3000 }),
+				creator: fc.constantFrom('c-ada', 'c-bo', 'c-cy')
+			})
+		);
+		await fc.assert(
+			fc.asyncProperty(
+				fc.integer({ min: 0, max: 500 }),
+				fc.array(step, { minLength: 1, maxLength: 12 }),
+				async (start, steps) => {
+					const id = await newAccount('UTC', start);
+					let balance = start;
+					for (const [i, s] of steps.entries()) {
+						const at = T + i * 60_000;
+						if (s.kind === 'recharge') {
+							await buy(id, s.coins, s.amount, s.currency, at);
+							balance += s.coins;
+						} else if (s.coins <= balance) {
+							await give(id, s.coins, s.creator, at);
+							balance -= s.coins;
+						}
+					}
+					const paid = await db()
+						.selectFrom('ledger_entries')
+						.select((eb) => ['currency', eb.fn.sum<number>('price_amount').as('amount')])
+						.where('account_id', '=', id)
+						.where('kind', '=', 'recharge')
+						.groupBy('currency')
+						.execute();
+					const live = await snapshot(id);
+					const cost = new Map<string, number>();
+					for (const g of live.gifts) {
+						const currency = g.currency as string;
+						cost.set(currency, (cost.get(currency) ?? 0) + Number(g.amount));
+					}
+					for (const [currency, amount] of cost) {
+						if (currency === costs.NO_CURRENCY) expect(amount).toBe(0);
+						else {
+							const row = paid.find((p) => p.currency === currency);
+							expect(amount).toBeLessThanOrEqual(Number(row?.amount ?? 0));
+						}
+					}
+					await ctx.database.db.transaction().execute((trx) => costs.rebuild(trx, id));
+					expect(await snapshot(id)).toEqual(live);
+				}
+			),
+			{ numRuns: 12 }
+		);
 	});
 
 	describe('time zones', () => {
