@@ -64,7 +64,7 @@ export async function load(db: Kysely<DB>, user: SessionUser, now: number) {
 				)
 				.execute(),
 			creatorReports.forKeys(db, user.id, [monthKey]),
-			history.page(db, user.id, { limit: LATEST }),
+			history.page(db, user.id, { limit: 10 }),
 			unsettled(db, user.id, 'declined'),
 			unsettled(db, user.id, 'pending_approval'),
 			notify.inbox.list(db, user.id),
