@@ -8,6 +8,7 @@ import * as accountRules from './2026-11-26-001-account-rules';
 import * as notifications from './2026-11-26-002-notifications';
 import * as reauth from './2026-11-26-003-reauth';
 import * as historyIndexes from './2026-11-26-004-history-indexes';
+import * as giftCosts from './2026-11-26-005-gift-costs';
 import * as budgetAlerts from './2026-11-26-006-budget-alerts';
 
 // An explicit list rather than a folder read at run time: the same import works under
@@ -22,5 +23,6 @@ export const migrations: Record<string, Migration> = {
 	'2026-11-26-002-notifications': notifications,
 	'2026-11-26-003-reauth': reauth,
 	'2026-11-26-004-history-indexes': historyIndexes,
+	'2026-11-26-005-gift-costs': giftCosts,
 	'2026-11-26-006-budget-alerts': budgetAlerts
 };

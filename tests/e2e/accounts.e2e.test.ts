@@ -81,7 +81,12 @@ describe.runIf(chromiumPath)('accounts in the browser', { timeout: 90_000 }, () 
 		await arrivedAt(page, 'Overview', server);
 		const balance = Number((await page.getByTestId('balance').textContent())!.replaceAll(',', ''));
 		expect(balance).toBeGreaterThan(0);
-		expect(await page.getByRole('table').getByRole('row').count()).toBe(11); // header + 10 latest
+		expect(
+			await page
+				.getByRole('table', { name: 'Your ten latest transactions' })
+				.getByRole('row')
+				.count()
+		).toBe(11); // header + 10 latest
 
 		await page
 			.getByRole('navigation', { name: 'Main' })

@@ -282,7 +282,50 @@ export interface CapAlertsTable {
 	created_at: Millis;
 }
 
+/** A captured recharge, as coins that gifts take first-in first-out (src/lib/server/costs). */
+export interface CoinLotsTable {
+	entry_id: string;
+	account_id: string;
+	occurred_at: Millis;
+	coins: number;
+	coins_left: number;
+	price_amount: number;
+	/** 'XXX' (no currency) for a recharge with no price: its coins cost nothing. */
+	currency: string;
+}
+
+/** A captured gift's real-money cost in one currency ('XXX': coins with no paid recharge). */
+export interface GiftCostsTable {
+	entry_id: string;
+	currency: string;
+	coins: number;
+	amount: number;
+}
+
+/** Coins and gifts per account, period key (day or month) and creator. */
+export interface CreatorSpendTable {
+	account_id: string;
+	period_key: string;
+	creator_id: string;
+	coins: number;
+	gifts: number;
+}
+
+/** What those coins cost, per currency. */
+export interface CreatorCostsTable {
+	account_id: string;
+	period_key: string;
+	creator_id: string;
+	currency: string;
+	coins: number;
+	amount: number;
+}
+
 export interface DB {
+	coin_lots: CoinLotsTable;
+	gift_costs: GiftCostsTable;
+	creator_spend: CreatorSpendTable;
+	creator_costs: CreatorCostsTable;
 	notifications: NotificationsTable;
 	cap_alerts: CapAlertsTable;
 	families: FamiliesTable;

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB, PurchaseKind } from '../db/schema';
 import { periodKey, totalsKey, windowsAt, type Totals } from '../policy/decide';
+import * as costs from '../costs';
 import * as scopes from '../policy/scopes';
 import * as states from './states';
 
@@ -236,7 +237,10 @@ export async function recomputeGiftsOnHold(trx: Kysely<DB>, accountId: string): 
 	return Number(row?.coins ?? 0);
 }
 
-/** Replaces an account's totals with `recompute`'s (after importing history). */
+/**
+ * Replaces an account's totals with `recompute`'s (after importing history), and its gift
+ * costs and creator summaries with a replay of its ledger.
+ */
 export async function rebuild(trx: Kysely<DB>, accountId: string): Promise<void> {
 	await trx
 		.updateTable('accounts')
@@ -251,4 +255,5 @@ export async function rebuild(trx: Kysely<DB>, accountId: string): Promise<void>
 			.map((r) => ({ account_id: accountId, ...r, kind: r.kind as PurchaseKind }));
 		await trx.insertInto('period_totals').values(batch).execute();
 	}
+	await costs.rebuild(trx, accountId);
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Authorization, DB } from '../db/schema';
 import { newId } from '../ids';
+import * as costs from '../costs';
 import * as states from './states';
 import * as totals from './totals';
 import { holdTtl } from './ttl';
@@ -74,10 +75,11 @@ async function writeLedgerEntry(trx: Kysely<DB>, auth: Authorization): Promise<v
 			? trx.selectFrom('gifts').select('id').where('id', '=', auth.package_id).executeTakeFirst()
 			: undefined
 	]);
+	const id = newId('led');
 	await trx
 		.insertInto('ledger_entries')
 		.values({
-			id: newId('led'),
+			id,
 			account_id: auth.account_id,
 			kind: auth.kind,
 			coins: signed,
@@ -98,4 +100,10 @@ async function writeLedgerEntry(trx: Kysely<DB>, auth: Authorization): Promise<v
 		.set((eb) => ({ coin_balance: eb('coin_balance', '+', signed) }))
 		.where('id', '=', auth.account_id)
 		.execute();
+	// Its real-money cost (a recharge's lot, a gift's FIFO cost) moves with it.
+	await costs.record(
+		trx,
+		{ ...auth, id, coins: auth.coins, occurred_at: auth.created_at },
+		{ day_key: auth.day_key, month_key: auth.month_key }
+	);
 }

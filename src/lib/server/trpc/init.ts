@@ -160,3 +160,31 @@ export const operatorProcedure = apiKeyProcedure.use(({ ctx, next }) => {
 	}
 	return next();
 });
+
+/**
+ * Reports: a session cookie, or a personal key (read-only, its owner's reports). The reader is
+ * the account whose data it is; an operator key is the purchase flow's and reads nothing.
+ */
+export const readerProcedure = publicProcedure.use(async ({ ctx, next }) => {
+	if (ctx.hasBearer) {
+		const apiKey = await ctx.apiKey();
+		if (!apiKey) {
+			throw new TRPCError({ code: 'UNAUTHORIZED', message: 'The API key is unknown or revoked.' });
+		}
+		if (apiKeys.isOperator(apiKey)) {
+			throw new TRPCError({
+				code: 'FORBIDDEN',
+				message:
+					"Operator keys run purchases only; read reports with a session or the account's personal API key."
+			});
+		}
+		return next({ ctx: { ...ctx, readerId: apiKey.account_id! } });
+	}
+	if (!ctx.user) {
+		throw new TRPCError({
+			code: 'UNAUTHORIZED',
+			message: 'Log in, or send a personal API key as "Authorization: Bearer <key>".'
+		});
+	}
+	return next({ ctx: { ...ctx, readerId: ctx.user.id } });
+});

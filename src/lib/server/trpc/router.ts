@@ -3,6 +3,7 @@ import { budgetsRouter } from './budgets';
 import { familyRouter } from './family';
 import { publicProcedure, router } from './init';
 import { purchaseRouter } from './purchase';
+import { reportsRouter } from './reports';
 
 export const appRouter = router({
 	health: router({
@@ -11,7 +12,8 @@ export const appRouter = router({
 	purchase: purchaseRouter,
 	budgets: budgetsRouter,
 	family: familyRouter,
-	approvals: approvalsRouter
+	approvals: approvalsRouter,
+	reports: reportsRouter
 });
 
 export type AppRouter = typeof appRouter;

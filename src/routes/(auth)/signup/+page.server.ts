@@ -7,13 +7,18 @@ import { setSessionCookie } from '$lib/server/auth/cookie';
 import { clientIp, invalid, readForm, unreadable } from '$lib/server/forms';
 import { signUp } from '$lib/schemas/account';
 import { SIGN_UP_CURRENCIES } from '$lib/schemas/common';
+import { fromAcceptLanguage } from '$lib/server/accounts/default-currency';
 
 const EMAIL_REFUSED =
 	'We could not create an account with that e-mail address. If you already have one, log in; otherwise check the address for typos.';
 
-export const load = (({ locals }) => {
+export const load = (({ locals, request }) => {
 	if (locals.user) redirect(303, '/');
-	return { timeZones: Intl.supportedValuesOf('timeZone'), currencies: SIGN_UP_CURRENCIES };
+	return {
+		timeZones: Intl.supportedValuesOf('timeZone'),
+		currencies: SIGN_UP_CURRENCIES,
+		defaultCurrency: fromAcceptLanguage(request.headers.get('accept-language'))
+	};
 }) satisfies PageServerLoad;
 
 export const actions = {
