@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { CALENDAR_PERIODS } from '$lib/schemas/limits';
 import type { AuthorizeRequest, AuthorizeResponse } from '$lib/schemas/purchase';
+import type { StandingRule } from '$lib/schemas/rules';
 import type { Database } from '../db';
 import type { DB } from '../db/schema';
 import { writeTransaction } from '../db/transaction';
@@ -69,18 +70,21 @@ export async function authorize(
 			expired > 0
 				? await lock.wallet(trx, account.id)
 				: { balance: account.coin_balance, onHold: account.gift_coins_on_hold };
-		// Only guardians give standing approvals, and only to minors: adults skip the query.
-		const standing = account.minor
-			? await accountRules.standingFor(trx, account.id, input.kind, windows)
-			: [];
-		const outcome = decide(request, rules, running, {
+		const context = {
 			now,
 			timeZone: account.time_zone,
 			wallet,
 			rules: account.rules,
 			minor: account.minor,
-			standing
-		});
+			standing: [] as StandingRule[]
+		};
+		let outcome = decide(request, rules, running, context);
+		// A standing approval only spares a request, and only guardians give them, to minors:
+		// read them when this purchase would otherwise wait for an answer, and decide again.
+		if (outcome.decision === 'pending_approval' && account.minor) {
+			const standing = await accountRules.standingFor(trx, account.id, input.kind, windows);
+			if (standing.length > 0) outcome = decide(request, rules, running, { ...context, standing });
+		}
 
 		const id = newId('auth');
 		const status = states.INITIAL[outcome.decision];

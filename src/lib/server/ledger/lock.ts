@@ -1,17 +1,11 @@
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from '../db';
 import type { DB } from '../db/schema';
 import * as accountRules from '../policy/account-rules';
 import type { Wallet } from '../policy/decide';
 
-/**
- * Reads the account inside the lock that serializes everything that moves its holds and
- * totals: on PostgreSQL the account row (FOR UPDATE); SQLite's BEGIN IMMEDIATE already
- * serializes every writer. The family's approval wait, the account's rules and whether a
- * minor has a guardian come along in the same read, so deciding costs no extra query for them.
- */
-export async function account(trx: Kysely<DB>, database: Database, accountId: string) {
-	let query = trx
+function accountQuery(trx: Kysely<DB>, database: Database, accountId: string) {
+	const query = trx
 		.selectFrom('accounts')
 		.leftJoin('family_members', 'family_members.account_id', 'accounts.id')
 		.leftJoin('families', 'families.id', 'family_members.family_id')
@@ -47,8 +41,40 @@ export async function account(trx: Kysely<DB>, database: Database, accountId: st
 		])
 		.where('accounts.id', '=', accountId);
 	// Only the account row: PostgreSQL cannot lock the nullable side of an outer join.
-	if (database.dialect === 'postgres') query = query.forUpdate('accounts');
-	const row = await query.executeTakeFirst();
+	return database.dialect === 'postgres' ? query.forUpdate('accounts') : query;
+}
+
+type AccountRow = NonNullable<
+	Awaited<ReturnType<ReturnType<typeof accountQuery>['executeTakeFirst']>>
+>;
+
+/**
+ * The query, built once per dialect: it runs in every authorization, and building it (joins, a
+ * CASE and a subquery) cost more than running it. Only the account id changes between calls.
+ */
+const compiled = new Map<string, { sql: string; parameters: readonly unknown[] }>();
+const ACCOUNT_ID = Symbol('account id');
+
+function accountSql(trx: Kysely<DB>, database: Database, accountId: string): CompiledQuery {
+	let query = compiled.get(database.dialect);
+	if (query === undefined) {
+		const built = accountQuery(trx, database, ACCOUNT_ID as unknown as string).compile();
+		query = { sql: built.sql, parameters: built.parameters };
+		compiled.set(database.dialect, query);
+	}
+	const parameters = query.parameters.map((p) => (p === ACCOUNT_ID ? accountId : p));
+	return CompiledQuery.raw(query.sql, parameters);
+}
+
+/**
+ * Reads the account inside the lock that serializes everything that moves its holds and
+ * totals: on PostgreSQL the account row (FOR UPDATE); SQLite's BEGIN IMMEDIATE already
+ * serializes every writer. The family's approval wait, the account's rules and whether a
+ * minor has a guardian come along in the same read, so deciding costs no extra query for them.
+ */
+export async function account(trx: Kysely<DB>, database: Database, accountId: string) {
+	const result = await trx.executeQuery<AccountRow>(accountSql(trx, database, accountId));
+	const row = result.rows[0];
 	if (!row) return undefined;
 	const { purchases_blocked, gifting_allowed, channels, quiet_start, quiet_end, ...rest } = row;
 	return {

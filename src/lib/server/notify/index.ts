@@ -52,6 +52,15 @@ export async function afterAuthorize(trx: Kysely<DB>, done: Authorized): Promise
 		if (found.length > 0) await tellHolder(trx, row.account_id, found, now);
 		return;
 	}
+	// A minor's purchase that asks nobody, is not refused for a closed channel and reaches no
+	// share tells nobody: most of them, so the household is read only when there is news.
+	const asks = row.status === 'pending_approval' && done.approvalId !== undefined;
+	const closed =
+		row.status === 'declined' &&
+		(JSON.parse(row.reasons) as Reason[]).some((r) =>
+			(BLOCKED_CHANNEL_CODES as readonly string[]).includes(r.code)
+		);
+	if (!asks && !closed && found.length === 0) return;
 	const household = await householdOf(trx, row.account_id);
 	if (!household) {
 		if (found.length > 0) await tellHolder(trx, row.account_id, found, now);
