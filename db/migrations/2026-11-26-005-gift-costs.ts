@@ -75,11 +75,19 @@ export async function up(db: Kysely<any>): Promise<void> {
 		])
 		.execute();
 
+	// The Overview's newest declined and waiting purchases, without reading the history.
+	await db.schema
+		.createIndex('authorizations_account_status_time')
+		.on('authorizations')
+		.columns(['account_id', 'status', 'created_at'])
+		.execute();
+
 	await backfill(db);
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
+	await db.schema.dropIndex('authorizations_account_status_time').execute();
 	await db.schema.dropTable('creator_costs').execute();
 	await db.schema.dropTable('creator_spend').execute();
 	await db.schema.dropTable('gift_costs').execute();

@@ -65,8 +65,8 @@ export async function load(db: Kysely<DB>, user: SessionUser, now: number) {
 				.execute(),
 			creatorReports.forKeys(db, user.id, [monthKey]),
 			history.page(db, user.id, { limit: 10 }),
-			unsettled(db, user.id, 'declined', now),
-			unsettled(db, user.id, 'pending_approval', now),
+			unsettled(db, user.id, 'declined'),
+			unsettled(db, user.id, 'pending_approval'),
 			notify.inbox.list(db, user.id),
 			actor.family?.role === 'guardian' ? approvals.pending(db, actor, now) : Promise.resolve([])
 		]);
@@ -167,19 +167,11 @@ async function budgetsText(db: Kysely<DB>, rows: Limit[]) {
 	);
 }
 
-/** How far back the Overview looks for declined and waiting purchases. */
-const UNSETTLED_DAYS = 30;
-
-/**
- * The newest declined or waiting purchases of the last UNSETTLED_DAYS, read from the account's
- * authorizations by time (the history's index): a window, so that no index of its own has to
- * be kept up to date by every authorization, the purchase flow's hot path.
- */
+/** The newest declined or waiting purchases (an index on account, status and time). */
 async function unsettled(
 	db: Kysely<DB>,
 	accountId: string,
-	status: 'declined' | 'pending_approval',
-	now: number
+	status: 'declined' | 'pending_approval'
 ): Promise<Activity[]> {
 	const rows = await db
 		.selectFrom('authorizations as a')
@@ -195,7 +187,6 @@ async function unsettled(
 			'a.created_at'
 		])
 		.where('a.account_id', '=', accountId)
-		.where('a.created_at', '>=', now - UNSETTLED_DAYS * 24 * 60 * 60_000)
 		.where('a.status', '=', status)
 		.orderBy('a.created_at', 'desc')
 		.limit(LATEST)
