@@ -2,6 +2,7 @@ import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeHexLowerCase } from '@oslojs/encoding';
 import type { Kysely } from 'kysely';
 import type { ApiKey, DB } from '../db/schema';
+import { template } from '../db/template';
 import { newId, randomToken } from '../ids';
 
 // Keys carry 160 random bits, so a plain SHA-256 (not a slow password hash) is the right
@@ -71,6 +72,10 @@ export async function create(
 	return { id, key };
 }
 
+const byHash = template((db, args: { hash: string }) =>
+	db.selectFrom('api_keys').select(summaryColumns).where('key_hash', '=', args.hash)
+);
+
 /** The live key that `key` is, or null for an unknown or revoked one. */
 export async function authenticate(
 	db: Kysely<DB>,
@@ -78,11 +83,7 @@ export async function authenticate(
 	now = Date.now()
 ): Promise<ApiKeySummary | null> {
 	if (!key.startsWith(KEY_PREFIX) || key.length > 128) return null;
-	const row = await db
-		.selectFrom('api_keys')
-		.select(summaryColumns)
-		.where('key_hash', '=', hashKey(key))
-		.executeTakeFirst();
+	const row = (await byHash.execute(db, { hash: hashKey(key) })).rows[0];
 	if (!row || row.revoked_at !== null) return null;
 	// Last use is shown to people, to the minute; writing it on every call would cost a write per purchase.
 	if (row.last_used_at === null || now - row.last_used_at > TOUCH_EVERY) {

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { bare, isFolded, isHandle, normalizeCreatorId } from '$lib/schemas/creator';
 import type { Database } from '../db';
 import type { DB } from '../db/schema';
+import { template } from '../db/template';
 
 // Creators are recorded as first seen. A `spelling` is normalized here as the `creatorId`
 // schema does ($lib/schemas/creator: trimmed, handle-like spellings case-folded), whatever
@@ -15,17 +16,17 @@ import type { DB } from '../db/schema';
 export const NEW_PER_KEY_PER_HOUR = 100;
 const HOUR = 3_600_000;
 
+const byId = template((db, args: { id: string }) =>
+	db.selectFrom('creators').select('id').where('id', '=', args.id)
+);
+
 /** The id of the known creator that `spelling` names (by id, or by handle), or undefined. */
 export async function find(db: Kysely<DB>, spelt: string): Promise<string | undefined> {
 	const spelling = normalizeCreatorId(spelt);
 	const name = bare(spelling);
 	if (!isHandle(spelling)) {
 		// The common case: the id as it is stored.
-		const exact = await db
-			.selectFrom('creators')
-			.select('id')
-			.where('id', '=', name)
-			.executeTakeFirst();
+		const [exact] = (await byId.execute(db, { id: name })).rows;
 		if (exact) return exact.id;
 	}
 	const folded = isFolded(name);

@@ -1,11 +1,17 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '.';
 import type { DB } from './schema';
+import { dialectOf, registerDialect } from './template';
 import { CommitOutcomeUnknownError, isConnectionLost } from './unavailable';
 
 /** Runs `work` in the caller's transaction when there is one, else in a new one. */
 export function inTransaction<T>(db: Kysely<DB>, work: (trx: Kysely<DB>) => Promise<T>) {
-	return db.isTransaction ? work(db) : db.transaction().execute(work);
+	if (db.isTransaction) return work(db);
+	const dialect = dialectOf(db);
+	return db.transaction().execute((trx) => {
+		if (dialect) registerDialect(trx, dialect);
+		return work(trx);
+	});
 }
 
 /** Errors that mean "another writer got there first": the whole transaction is safe to rerun. */
@@ -87,6 +93,7 @@ function once<T>(database: Database, work: (trx: Kysely<DB>) => Promise<T>): Pro
 	// Both drivers hand out a connection of our own here (SQLite's one under a mutex, a pooled
 	// one on PostgreSQL), so the transaction's statements, and where it stands, are in view.
 	return database.db.connection().execute(async (connection) => {
+		registerDialect(connection, database.dialect);
 		await sql.raw(database.dialect === 'sqlite' ? 'begin immediate' : 'begin').execute(connection);
 		let commitSent = false;
 		const queue: (() => void)[] = [];

@@ -3,7 +3,8 @@ import { CALENDAR_PERIODS } from '$lib/schemas/limits';
 import type { AuthorizeRequest, AuthorizeResponse } from '$lib/schemas/purchase';
 import type { StandingRule } from '$lib/schemas/rules';
 import type { Database } from '../db';
-import type { DB } from '../db/schema';
+import type { Authorization, DB } from '../db/schema';
+import { template } from '../db/template';
 import { writeTransaction } from '../db/transaction';
 import { newId } from '../ids';
 import type { ApiKeySummary } from '../auth/api-keys';
@@ -103,7 +104,7 @@ export async function authorize(
 			expiresAt: expiresAt === null ? null : new Date(expiresAt).toISOString(),
 			...(approvalId ? { approvalId } : {})
 		};
-		const row = {
+		const row: Authorization = {
 			id,
 			account_id: account.id,
 			api_key_id: apiKey.id,
@@ -129,7 +130,7 @@ export async function authorize(
 			settled_at: states.isLive(status) ? null : now,
 			standing_approval_id: outcome.standingApprovalId
 		};
-		await trx.insertInto('authorizations').values(row).execute();
+		await insertAuthorization.execute(trx, row);
 		if (approvalId) {
 			await trx
 				.insertInto('approval_requests')
@@ -151,6 +152,10 @@ export async function authorize(
 		return response;
 	});
 }
+
+const insertAuthorization = template((trx, row: Authorization) =>
+	trx.insertInto('authorizations').values(row)
+);
 
 async function recordCreator(
 	trx: Kysely<DB>,

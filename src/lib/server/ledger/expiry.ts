@@ -1,11 +1,21 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db';
 import type { DB } from '../db/schema';
+import { template } from '../db/template';
 import { writeTransaction } from '../db/transaction';
 import * as notify from '../notify';
 import * as lock from './lock';
 import * as states from './states';
 import { apply } from './transition';
+
+const dueQuery = template((trx, args: { accountId: string; now: number }) =>
+	trx
+		.selectFrom('authorizations')
+		.selectAll()
+		.where('account_id', '=', args.accountId)
+		.where('status', 'in', states.LIVE)
+		.where('expires_at', '<=', args.now)
+);
 
 /** Expires an account's holds and approval requests whose time is up (inside its lock). */
 export async function dueForAccount(
@@ -13,13 +23,7 @@ export async function dueForAccount(
 	accountId: string,
 	now: number
 ): Promise<number> {
-	const due = await trx
-		.selectFrom('authorizations')
-		.selectAll()
-		.where('account_id', '=', accountId)
-		.where('status', 'in', states.LIVE)
-		.where('expires_at', '<=', now)
-		.execute();
+	const { rows: due } = await dueQuery.execute(trx, { accountId, now });
 	let expired = 0;
 	for (const auth of due) {
 		if (!(await apply(trx, auth, 'expire', now))) continue;

@@ -3,6 +3,7 @@ import { encodeHexLowerCase } from '@oslojs/encoding';
 import type { Kysely } from 'kysely';
 import type { AuthorizeRequest, AuthorizeResponse } from '$lib/schemas/purchase';
 import type { DB } from '../db/schema';
+import { template } from '../db/template';
 import { PurchaseError } from './errors';
 
 // As card networks and payment APIs do it: the same key with the same input answers the
@@ -24,13 +25,16 @@ export function fingerprintOf(input: AuthorizeRequest): string {
 	return encodeHexLowerCase(sha256(new TextEncoder().encode(canonical)));
 }
 
-export function find(trx: Kysely<DB>, apiKeyId: string, idempotencyKey: string) {
-	return trx
+const findQuery = template((trx, args: { apiKeyId: string; idempotencyKey: string }) =>
+	trx
 		.selectFrom('authorizations')
 		.select(['fingerprint', 'response'])
-		.where('api_key_id', '=', apiKeyId)
-		.where('idempotency_key', '=', idempotencyKey)
-		.executeTakeFirst();
+		.where('api_key_id', '=', args.apiKeyId)
+		.where('idempotency_key', '=', args.idempotencyKey)
+);
+
+export async function find(trx: Kysely<DB>, apiKeyId: string, idempotencyKey: string) {
+	return (await findQuery.execute(trx, { apiKeyId, idempotencyKey })).rows[0];
 }
 
 export function replay(

@@ -1,10 +1,16 @@
-import { CompiledQuery, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../db';
 import type { DB } from '../db/schema';
+import { template } from '../db/template';
 import * as accountRules from '../policy/account-rules';
 import type { Wallet } from '../policy/decide';
 
-function accountQuery(trx: Kysely<DB>, database: Database, accountId: string) {
+/**
+ * The account, its family's approval wait, its rules and whether a minor has a guardian. It
+ * runs in every authorization and building it (joins, a CASE and a subquery) cost more than
+ * running it, so it is a template: built once per dialect.
+ */
+const accountQuery = template((trx, args: { accountId: string }, dialect) => {
 	const query = trx
 		.selectFrom('accounts')
 		.leftJoin('family_members', 'family_members.account_id', 'accounts.id')
@@ -39,32 +45,10 @@ function accountQuery(trx: Kysely<DB>, database: Database, accountId: string) {
 				.end()
 				.as('has_guardian')
 		])
-		.where('accounts.id', '=', accountId);
+		.where('accounts.id', '=', args.accountId);
 	// Only the account row: PostgreSQL cannot lock the nullable side of an outer join.
-	return database.dialect === 'postgres' ? query.forUpdate('accounts') : query;
-}
-
-type AccountRow = NonNullable<
-	Awaited<ReturnType<ReturnType<typeof accountQuery>['executeTakeFirst']>>
->;
-
-/**
- * The query, built once per dialect: it runs in every authorization, and building it (joins, a
- * CASE and a subquery) cost more than running it. Only the account id changes between calls.
- */
-const compiled = new Map<string, { sql: string; parameters: readonly unknown[] }>();
-const ACCOUNT_ID = Symbol('account id');
-
-function accountSql(trx: Kysely<DB>, database: Database, accountId: string): CompiledQuery {
-	let query = compiled.get(database.dialect);
-	if (query === undefined) {
-		const built = accountQuery(trx, database, ACCOUNT_ID as unknown as string).compile();
-		query = { sql: built.sql, parameters: built.parameters };
-		compiled.set(database.dialect, query);
-	}
-	const parameters = query.parameters.map((p) => (p === ACCOUNT_ID ? accountId : p));
-	return CompiledQuery.raw(query.sql, parameters);
-}
+	return dialect === 'postgres' ? query.forUpdate('accounts') : query;
+});
 
 /**
  * Reads the account inside the lock that serializes everything that moves its holds and
@@ -73,7 +57,8 @@ function accountSql(trx: Kysely<DB>, database: Database, accountId: string): Com
  * minor has a guardian come along in the same read, so deciding costs no extra query for them.
  */
 export async function account(trx: Kysely<DB>, database: Database, accountId: string) {
-	const result = await trx.executeQuery<AccountRow>(accountSql(trx, database, accountId));
+	// The dialect is passed, not looked up: on PostgreSQL the lock depends on it.
+	const result = await accountQuery.execute(trx, { accountId }, database.dialect);
 	const row = result.rows[0];
 	if (!row) return undefined;
 	const { purchases_blocked, gifting_allowed, channels, quiet_start, quiet_end, ...rest } = row;

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB, PurchaseKind } from '../db/schema';
+import { template } from '../db/template';
 import { periodKey, totalsKey, windowsAt, type Totals } from '../policy/decide';
 import * as costs from '../costs';
 import * as scopes from '../policy/scopes';
@@ -62,25 +63,61 @@ export async function move(
 ): Promise<void> {
 	if (purchase.kind === 'gift') {
 		// A gift on hold has spent its coins already, as far as the next gift can tell.
-		await trx
-			.updateTable('accounts')
-			.set((eb) => ({
-				gift_coins_on_hold: eb('gift_coins_on_hold', '+', purchase.coins * change.held)
-			}))
-			.where('id', '=', accountId)
-			.execute();
+		await moveOnHold.execute(trx, { accountId, coins: purchase.coins * change.held });
 	}
 	const rows = rowsFor(purchase);
 	if (change.held === 1) {
-		await trx
+		await addHeld.execute(trx, {
+			accountId,
+			kind: purchase.kind,
+			periodKeys: rows.map((r) => r.period_key),
+			scopes: rows.map((r) => r.scope),
+			amounts: rows.map((r) => r.amount)
+		});
+		return;
+	}
+	// The rows exist since the hold was counted. (An upsert cannot take away: SQLite checks
+	// `held >= 0` on the would-be inserted row before it sees the conflict.)
+	for (const row of rows) {
+		await releaseHeld.execute(trx, {
+			accountId,
+			kind: purchase.kind,
+			periodKey: row.period_key,
+			scope: row.scope,
+			amount: row.amount,
+			captured: row.amount * change.captured
+		});
+	}
+}
+
+// The statements above, as templates: they run in every authorization, capture and void.
+const moveOnHold = template((trx, args: { accountId: string; coins: number }) =>
+	trx
+		.updateTable('accounts')
+		.set((eb) => ({ gift_coins_on_hold: eb('gift_coins_on_hold', '+', args.coins) }))
+		.where('id', '=', args.accountId)
+);
+
+const addHeld = template(
+	(
+		trx,
+		args: {
+			accountId: string;
+			kind: PurchaseKind;
+			periodKeys: string[];
+			scopes: string[];
+			amounts: number[];
+		}
+	) =>
+		trx
 			.insertInto('period_totals')
 			.values(
-				rows.map((row) => ({
-					account_id: accountId,
-					kind: purchase.kind,
-					period_key: row.period_key,
-					scope: row.scope,
-					held: row.amount,
+				args.periodKeys.map((periodKey, i) => ({
+					account_id: args.accountId,
+					kind: args.kind,
+					period_key: periodKey,
+					scope: args.scopes[i]!,
+					held: args.amounts[i]!,
 					captured: 0
 				}))
 			)
@@ -89,25 +126,45 @@ export async function move(
 					.columns(['account_id', 'kind', 'period_key', 'scope'])
 					.doUpdateSet((eb) => ({ held: eb('period_totals.held', '+', eb.ref('excluded.held')) }))
 			)
-			.execute();
-		return;
-	}
-	// The rows exist since the hold was counted. (An upsert cannot take away: SQLite checks
-	// `held >= 0` on the would-be inserted row before it sees the conflict.)
-	for (const row of rows) {
-		await trx
+);
+
+const releaseHeld = template(
+	(
+		trx,
+		args: {
+			accountId: string;
+			kind: PurchaseKind;
+			periodKey: string;
+			scope: string;
+			amount: number;
+			captured: number;
+		}
+	) =>
+		trx
 			.updateTable('period_totals')
 			.set((eb) => ({
-				held: eb('held', '-', row.amount),
-				captured: eb('captured', '+', row.amount * change.captured)
+				held: eb('held', '-', args.amount),
+				captured: eb('captured', '+', args.captured)
 			}))
-			.where('account_id', '=', accountId)
-			.where('kind', '=', purchase.kind)
-			.where('period_key', '=', row.period_key)
-			.where('scope', '=', row.scope)
-			.execute();
-	}
-}
+			.where('account_id', '=', args.accountId)
+			.where('kind', '=', args.kind)
+			.where('period_key', '=', args.periodKey)
+			.where('scope', '=', args.scope)
+);
+
+const loadQuery = template(
+	(
+		trx,
+		args: { accountId: string; kind: PurchaseKind; periodKeys: string[]; scopes: string[] }
+	) =>
+		trx
+			.selectFrom('period_totals')
+			.select(['period_key', 'scope', 'captured', 'held'])
+			.where('account_id', '=', args.accountId)
+			.where('kind', '=', args.kind)
+			.where('period_key', 'in', args.periodKeys)
+			.where('scope', 'in', args.scopes)
+);
 
 /** Captured plus held, for the periods and scopes asked, keyed as the decision engine reads them. */
 export async function load(
@@ -119,14 +176,7 @@ export async function load(
 ): Promise<Totals> {
 	const totals = new Map<string, number>();
 	if (periodKeys.length === 0 || scopes.length === 0) return totals;
-	const rows = await trx
-		.selectFrom('period_totals')
-		.select(['period_key', 'scope', 'captured', 'held'])
-		.where('account_id', '=', accountId)
-		.where('kind', '=', kind)
-		.where('period_key', 'in', periodKeys)
-		.where('scope', 'in', scopes)
-		.execute();
+	const { rows } = await loadQuery.execute(trx, { accountId, kind, periodKeys, scopes });
 	for (const row of rows) totals.set(totalsKey(row.period_key, row.scope), row.captured + row.held);
 	return totals;
 }

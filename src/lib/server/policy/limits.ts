@@ -9,6 +9,7 @@ import type {
 	PurchaseKind
 } from '../db/schema';
 import * as creators from '../creators';
+import { template } from '../db/template';
 import { inTransaction } from '../db/transaction';
 import * as audit from '../family/audit';
 import { newId } from '../ids';
@@ -34,6 +35,17 @@ export function toRule(limit: Limit): LimitRule {
 	};
 }
 
+const activeQuery = template(
+	(db, args: { accountId: string; kind: PurchaseKind; now: number }) =>
+		db
+			.selectFrom('limits')
+			.selectAll()
+			.where('account_id', '=', args.accountId)
+			.where('applies_to', '=', args.kind)
+			.where('effective_at', '<=', args.now)
+			.where((eb) => eb.or([eb('ends_at', 'is', null), eb('ends_at', '>', args.now)]))
+);
+
 /** The limits in force at `now` for one kind of purchase. */
 export async function active(
 	db: Kysely<DB>,
@@ -41,14 +53,7 @@ export async function active(
 	kind: PurchaseKind,
 	now: number
 ): Promise<LimitRule[]> {
-	const rows = await db
-		.selectFrom('limits')
-		.selectAll()
-		.where('account_id', '=', accountId)
-		.where('applies_to', '=', kind)
-		.where('effective_at', '<=', now)
-		.where((eb) => eb.or([eb('ends_at', 'is', null), eb('ends_at', '>', now)]))
-		.execute();
+	const { rows } = await activeQuery.execute(db, { accountId, kind, now });
 	return rows.map(toRule);
 }
 

@@ -1,0 +1,67 @@
+import { expect, it } from 'vitest';
+import { describeEachDatabase } from '../../../../tests/support/each-database';
+import { dialectOf, template } from './template';
+import { inTransaction, writeTransaction } from './transaction';
+
+// A template must run exactly the statement Kysely would have built for the same values, for
+// every shape of its lists, on both databases; and on a handle it does not know, build as usual.
+
+const byStatus = template((db, args: { kinds: string[]; minCoins: number; status: string }) =>
+	db
+		.selectFrom('authorizations')
+		.select(['id', 'coins'])
+		.where('kind', 'in', args.kinds)
+		.where('coins', '>=', args.minCoins)
+		.where('status', '=', args.status)
+		// A constant of the query, not a slot: kept as it was compiled.
+		.where('decision', '!=', 'declined')
+);
+
+describeEachDatabase('query templates', (ctx) => {
+	it('knows the dialect of the database, of write transactions and of nested transactions', async () => {
+		const { database } = ctx;
+		expect(dialectOf(database.db)).toBe(database.dialect);
+		await writeTransaction(database, async (trx) => {
+			expect(dialectOf(trx)).toBe(database.dialect);
+		});
+		await inTransaction(database.db, async (trx) => {
+			expect(dialectOf(trx)).toBe(database.dialect);
+		});
+	});
+
+	it('compiles to the SQL and parameters Kysely builds, for each length of a list', () => {
+		const { database } = ctx;
+		for (const kinds of [['gift'], ['gift', 'recharge'], ['a', 'b', 'c']]) {
+			const args = { kinds, minCoins: 5, status: 'held' };
+			const direct = database.db
+				.selectFrom('authorizations')
+				.select(['id', 'coins'])
+				.where('kind', 'in', kinds)
+				.where('coins', '>=', 5)
+				.where('status', '=', 'held')
+				.where('decision', '!=', 'declined')
+				.compile();
+			const filled = byStatus.compile(database.db, database.dialect, args);
+			expect(filled.sql).toBe(direct.sql);
+			expect(filled.parameters).toEqual(direct.parameters);
+		}
+		// Filled again from the cache, with other values: only the values change.
+		const again = byStatus.compile(database.db, database.dialect, {
+			kinds: ['recharge'],
+			minCoins: 7,
+			status: 'captured'
+		});
+		expect(again.parameters).toEqual(['recharge', 7, 'captured', 'declined']);
+	});
+
+	it('runs on a registered handle and on one it does not know, with the same rows', async () => {
+		const { database } = ctx;
+		const args = { kinds: ['gift', 'recharge'], minCoins: 1, status: 'held' };
+		const registered = await byStatus.execute(database.db, args);
+		// A handle no one registered (as a plain Kysely transaction of a library would be).
+		const unregistered = await database.db
+			.transaction()
+			.execute((trx) => byStatus.execute(trx, args));
+		expect(unregistered.rows).toEqual(registered.rows);
+	});
+});

@@ -1,0 +1,103 @@
+import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'kysely';
+import type { Dialect } from '.';
+import type { DB } from './schema';
+
+// The few statements an authorization runs are the same every time but for their values, and
+// building each with Kysely (immutable nodes, then a compiler pass) cost as much as SQLite
+// running it. A template builds its query once per dialect and shape, with placeholders where
+// the values go, and from then on only fills them in.
+//
+// Only for queries whose SQL depends on nothing but the lengths of their lists: a builder that
+// branches on a value (`if (x === null)`) would freeze the first branch it saw.
+
+type Value = string | number | boolean | null;
+export type TemplateArgs = Record<string, Value | readonly Value[]>;
+
+/** Stands in for `args[name]` (or `args[name][index]`) while the query is compiled. */
+class Slot {
+	constructor(
+		readonly name: string,
+		readonly index: number | null
+	) {}
+}
+
+interface Compiled {
+	sql: string;
+	/** For each parameter: a slot to fill from the arguments, or a constant of the query. */
+	parameters: readonly unknown[];
+}
+
+const dialects = new WeakMap<Kysely<DB>, Dialect>();
+
+/**
+ * Tells templates which dialect `db` compiles for. The database's own handle and every
+ * transaction opened by this module's callers are registered; on any other handle a template
+ * builds its query as usual (correct, only slower).
+ */
+export function registerDialect(db: Kysely<DB>, dialect: Dialect): void {
+	dialects.set(db, dialect);
+}
+
+export function dialectOf(db: Kysely<DB>): Dialect | undefined {
+	return dialects.get(db);
+}
+
+function placeholders<A extends TemplateArgs>(args: A): A {
+	const slots: Record<string, unknown> = {};
+	for (const [name, value] of Object.entries(args)) {
+		slots[name] = Array.isArray(value)
+			? value.map((_, index) => new Slot(name, index))
+			: new Slot(name, null);
+	}
+	return slots as A;
+}
+
+function shapeOf(dialect: Dialect, args: TemplateArgs): string {
+	let shape: string = dialect;
+	for (const [name, value] of Object.entries(args)) {
+		if (Array.isArray(value)) shape += `|${name}:${value.length}`;
+	}
+	return shape;
+}
+
+function fill(compiled: Compiled, args: TemplateArgs): unknown[] {
+	return compiled.parameters.map((p) => {
+		if (!(p instanceof Slot)) return p;
+		const value = args[p.name];
+		return p.index === null ? value : (value as readonly Value[])[p.index];
+	});
+}
+
+export interface Template<A extends TemplateArgs, R> {
+	/** Runs the query on `db`, compiled for `dialect` (by default the one `db` was registered with). */
+	execute(db: Kysely<DB>, args: A, dialect?: Dialect): Promise<QueryResult<R>>;
+	/** The statement as it runs, for tests: its SQL and parameters. */
+	compile(db: Kysely<DB>, dialect: Dialect, args: A): CompiledQuery<R>;
+}
+
+/**
+ * `build` makes the query from its arguments; it is told the dialect when known (a query that
+ * differs by dialect, such as one locking rows on PostgreSQL, must be run with it).
+ */
+export function template<A extends TemplateArgs, R>(
+	build: (db: Kysely<DB>, args: A, dialect: Dialect | undefined) => Compilable<R>
+): Template<A, R> {
+	const cache = new Map<string, Compiled>();
+	const compile = (db: Kysely<DB>, dialect: Dialect, args: A): CompiledQuery<R> => {
+		const shape = shapeOf(dialect, args);
+		let compiled = cache.get(shape);
+		if (compiled === undefined) {
+			const built = build(db, placeholders(args), dialect).compile();
+			compiled = { sql: built.sql, parameters: built.parameters };
+			cache.set(shape, compiled);
+		}
+		return CompiledQuery.raw(compiled.sql, fill(compiled, args)) as CompiledQuery<R>;
+	};
+	return {
+		compile,
+		execute(db, args, dialect = dialects.get(db)) {
+			const query = dialect ? compile(db, dialect, args) : build(db, args, undefined).compile();
+			return db.executeQuery(query);
+		}
+	};
+}
