@@ -1,20 +1,22 @@
 import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../../../../tests/support/each-database';
+import type { AuthorizationStatus, PurchaseKind } from './schema';
 import { dialectOf, template } from './template';
 import { inTransaction, writeTransaction } from './transaction';
 
 // A template must run exactly the statement Kysely would have built for the same values, for
 // every shape of its lists, on both databases; and on a handle it does not know, build as usual.
 
-const byStatus = template((db, args: { kinds: string[]; minCoins: number; status: string }) =>
-	db
-		.selectFrom('authorizations')
-		.select(['id', 'coins'])
-		.where('kind', 'in', args.kinds)
-		.where('coins', '>=', args.minCoins)
-		.where('status', '=', args.status)
-		// A constant of the query, not a slot: kept as it was compiled.
-		.where('decision', '!=', 'declined')
+const byStatus = template(
+	(db, args: { kinds: PurchaseKind[]; minCoins: number; status: AuthorizationStatus }) =>
+		db
+			.selectFrom('authorizations')
+			.select(['id', 'coins'])
+			.where('kind', 'in', args.kinds)
+			.where('coins', '>=', args.minCoins)
+			.where('status', '=', args.status)
+			// A constant of the query, not a slot: kept as it was compiled.
+			.where('decision', '!=', 'declined')
 );
 
 describeEachDatabase('query templates', (ctx) => {
@@ -31,8 +33,12 @@ describeEachDatabase('query templates', (ctx) => {
 
 	it('compiles to the SQL and parameters Kysely builds, for each length of a list', () => {
 		const { database } = ctx;
-		for (const kinds of [['gift'], ['gift', 'recharge'], ['a', 'b', 'c']]) {
-			const args = { kinds, minCoins: 5, status: 'held' };
+		for (const kinds of [
+			['gift'],
+			['gift', 'recharge'],
+			['recharge', 'gift', 'gift']
+		] as PurchaseKind[][]) {
+			const args = { kinds, minCoins: 5, status: 'held' as const };
 			const direct = database.db
 				.selectFrom('authorizations')
 				.select(['id', 'coins'])
@@ -56,7 +62,11 @@ describeEachDatabase('query templates', (ctx) => {
 
 	it('runs on a registered handle and on one it does not know, with the same rows', async () => {
 		const { database } = ctx;
-		const args = { kinds: ['gift', 'recharge'], minCoins: 1, status: 'held' };
+		const args = {
+			kinds: ['gift', 'recharge'] as PurchaseKind[],
+			minCoins: 1,
+			status: 'held' as const
+		};
 		const registered = await byStatus.execute(database.db, args);
 		// A handle no one registered (as a plain Kysely transaction of a library would be).
 		const unregistered = await database.db
