@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { parse } from 'csv-parse/sync';
+import { seededRandom } from '$lib/random';
 import { authorizeInput } from '$lib/schemas/purchase';
 import * as access from '../../src/lib/server/access';
 import * as apiKeys from '../../src/lib/server/auth/api-keys';
@@ -163,6 +165,78 @@ describeEachDatabase('reports.creators over HTTP', (ctx) => {
 		expect(
 			(await call({ ...november, accountId: guardian.accountId }, { cookie: kid.cookie })).status
 		).toBe(404);
+	});
+
+	it('equals the CSV export of the same gifts summed per creator, month edges in local time', async () => {
+		const me = await signedInAccount(db(), `csv-${++n}@example.com`); // Europe/Paris
+		const at = async (when: string, input: Record<string, unknown>, capture = true) => {
+			const time = Date.parse(when);
+			const parsed = authorizeInput.parse({
+				idempotencyKey: `csv-${++n}`,
+				accountId: me.accountId,
+				...input
+			});
+			const held = await holds.authorize(ctx.database, flow, parsed, time);
+			if (capture && held.decision === 'approved') {
+				await holds.capture(ctx.database, flow, held.authorizationId, time + 1000);
+			}
+			return held;
+		};
+		await at('2026-10-01T10:00:00Z', {
+			kind: 'recharge',
+			coins: 30_000,
+			price: { amount: 29_900, currency: 'EUR' }
+		});
+		await at('2026-10-02T10:00:00Z', {
+			kind: 'recharge',
+			coins: 20_000,
+			price: { amount: 24_900, currency: 'USD' }
+		});
+		const random = seededRandom(8);
+		const start = Date.parse('2026-10-20T00:00:00Z');
+		for (let i = 0; i < 60; i++) {
+			const when = new Date(start + Math.floor(random() * 50 * 86_400_000)).toISOString();
+			const creatorId = `c-csv-${Math.floor(random() * 7)}`;
+			await at(when, { kind: 'gift', coins: 1 + Math.floor(random() * 300), creatorId });
+		}
+		// At the edges of November in Paris (UTC+1): 23:30 on the 30th is November's, 00:10 on
+		// 1 December is not, nor is 23:50 on 31 October.
+		await at('2026-11-30T22:30:00Z', { kind: 'gift', coins: 11, creatorId: 'c-csv-edge' });
+		await at('2026-11-30T23:10:00Z', { kind: 'gift', coins: 13, creatorId: 'c-csv-edge' });
+		await at('2026-10-31T22:50:00Z', { kind: 'gift', coins: 17, creatorId: 'c-csv-edge' });
+		// Neither a gift still on hold nor a declined one is spending yet.
+		await at('2026-11-15T12:00:00Z', { kind: 'gift', coins: 5, creatorId: 'c-csv-0' }, false);
+		const declined = await at('2026-11-16T12:00:00Z', {
+			kind: 'gift',
+			coins: 900_000,
+			creatorId: 'c-csv-1'
+		});
+		expect(declined.decision).toBe('declined');
+
+		const report = await call(november, { cookie: me.cookie });
+		expect(report.status).toBe(200);
+		const res = await fetch(
+			`${server.origin}/transactions/export.csv?kind=gift&status=captured&from=2026-11-01&to=2026-11-30`,
+			{ headers: { cookie: me.cookie } }
+		);
+		expect(res.status).toBe(200);
+		const rows = parse(await res.text(), { columns: true }) as Record<string, string>[];
+		const summed = new Map<string, { coins: number; gifts: number }>();
+		for (const row of rows) {
+			const entry = summed.get(row.creator_id!) ?? { coins: 0, gifts: 0 };
+			entry.coins += Math.abs(Number(row.coins));
+			entry.gifts += 1;
+			summed.set(row.creator_id!, entry);
+		}
+		const reported = (report.data as { creatorId: string; coins: number; gifts: number }[]).map(
+			({ creatorId, coins, gifts }) => [creatorId, { coins, gifts }] as const
+		);
+		expect(new Map(reported)).toEqual(summed);
+		expect(summed.get('c-csv-edge')).toEqual({ coins: 11, gifts: 1 });
+		expect(summed.size).toBeGreaterThan(5);
+		// Largest first, as the contract says.
+		const coins = reported.map(([, figures]) => figures.coins);
+		expect(coins).toEqual([...coins].sort((a, b) => b - a));
 	});
 
 	it('names the field of a bad date and answers 400', async () => {
