@@ -99,7 +99,7 @@ export async function run(
 ): Promise<Outcome> {
 	return writeTransaction(database, async (trx) => {
 		// The lock every hold and capture of the account takes: the totals are rebuilt below.
-		const locked = await lock.account(trx, database, account.id);
+		const locked = await lock.account(trx, database, account.id, now);
 		if (!locked) throw new ImportRefused('The account is gone.');
 		const creatorIds = await resolveCreators(trx, rows, now);
 		const fresh = await withoutDuplicates(trx, account.id, rows);

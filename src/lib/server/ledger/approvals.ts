@@ -108,7 +108,7 @@ async function answer(
 	const result = await writeTransaction(database, async (trx): Promise<Outcome> => {
 		const found = await findRequest(trx, approvalId);
 		if (!found) throw unknownApproval();
-		const account = (await lock.account(trx, database, found.account_id))!;
+		const account = (await lock.account(trx, database, found.account_id, now))!;
 		await hooks.check?.(trx, found);
 		const auth = await trx
 			.selectFrom('authorizations')

@@ -34,14 +34,14 @@ export async function authorize(
 	const fingerprint = idempotency.fingerprintOf(input);
 
 	return writeTransaction(database, async (trx) => {
-		const account = await lock.account(trx, database, input.accountId);
+		const account = await lock.account(trx, database, input.accountId, now);
 		if (!account) throw unknownAccount();
 		// Looked up under the lock, so a concurrent request with this key has either committed
 		// (and is replayed) or not started: never both deciding.
 		const raced = await idempotency.find(trx, apiKey.id, input.idempotencyKey);
 		if (raced) return idempotency.replay(raced, fingerprint);
 
-		const expired = await expiry.dueForAccount(trx, account.id, now);
+		const expired = account.hasDue ? await expiry.dueForAccount(trx, account.id, now) : 0;
 		// Before deciding, so that a per-creator limit sees the creator however it was spelt.
 		const creatorId = input.creatorId
 			? await recordCreator(trx, database, apiKey, input.creatorId, now)

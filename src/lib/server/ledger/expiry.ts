@@ -46,7 +46,7 @@ export async function sweep(database: Database, now = Date.now(), batch = 500): 
 	let expired = 0;
 	for (const { account_id } of accounts) {
 		expired += await writeTransaction(database, async (trx) => {
-			await lock.account(trx, database, account_id);
+			await lock.account(trx, database, account_id, now);
 			return dueForAccount(trx, account_id, now);
 		});
 	}

@@ -724,6 +724,28 @@ describeEachDatabase('purchase holds', (ctx) => {
 		await expectTotalsConsistent(account);
 	});
 
+	it('expires due holds as the next authorization starts, so their limit and coins are free again', async () => {
+		const account = await newAccount('UTC', 'USD', 100);
+		await setLimit(account, { amount: 100 });
+		const held = await authorize(gift(account, 80), T);
+		expect(held.decision).toBe('approved');
+		// Nothing reads the hold before it is due: the next purchase finds it due and expires it
+		// first, so neither the daily limit nor the coins on hold stand in its way.
+		expect(await authorize(gift(account, 80), T + TTL)).toMatchObject({ decision: 'approved' });
+		const first = await db()
+			.selectFrom('authorizations')
+			.select('status')
+			.where('id', '=', held.authorizationId)
+			.executeTakeFirstOrThrow();
+		expect(first.status).toBe('expired');
+		expect(await giftsOnHold(account)).toBe(80);
+		// One second earlier it would still have counted.
+		const other = await newAccount('UTC', 'USD', 100);
+		await setLimit(other, { amount: 100 });
+		await authorize(gift(other, 80), T);
+		expect(await authorize(gift(other, 80), T + TTL - 1)).toMatchObject({ decision: 'declined' });
+	});
+
 	it('declines an unanswered approval request after a day (approval_expired), and stops counting it', async () => {
 		const account = await newAccount();
 		await setLimit(account, { period: 'week', amount: 100, action: 'approval' });

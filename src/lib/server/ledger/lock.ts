@@ -3,6 +3,7 @@ import type { Database } from '../db';
 import type { DB } from '../db/schema';
 import { template } from '../db/template';
 import * as accountRules from '../policy/account-rules';
+import * as states from './states';
 import type { Wallet } from '../policy/decide';
 
 /**
@@ -10,7 +11,7 @@ import type { Wallet } from '../policy/decide';
  * runs in every authorization and building it (joins, a CASE and a subquery) cost more than
  * running it, so it is a template: built once per dialect.
  */
-const accountQuery = template((trx, args: { accountId: string }, dialect) => {
+const accountQuery = template((trx, args: { accountId: string; now: number }, dialect) => {
 	const query = trx
 		.selectFrom('accounts')
 		.leftJoin('family_members', 'family_members.account_id', 'accounts.id')
@@ -43,7 +44,19 @@ const accountQuery = template((trx, args: { accountId: string }, dialect) => {
 				)
 				.else(eb.lit(false))
 				.end()
-				.as('has_guardian')
+				.as('has_guardian'),
+			// Whether a hold or request is past its time, so that expiring them costs a query
+			// only when there is something to expire.
+			eb
+				.exists(
+					eb
+						.selectFrom('authorizations as due')
+						.select('due.id')
+						.whereRef('due.account_id', '=', 'accounts.id')
+						.where('due.status', 'in', states.LIVE)
+						.where('due.expires_at', '<=', args.now)
+				)
+				.as('has_due')
 		])
 		.where('accounts.id', '=', args.accountId);
 	// Only the account row: PostgreSQL cannot lock the nullable side of an outer join.
@@ -56,14 +69,22 @@ const accountQuery = template((trx, args: { accountId: string }, dialect) => {
  * serializes every writer. The family's approval wait, the account's rules and whether a
  * minor has a guardian come along in the same read, so deciding costs no extra query for them.
  */
-export async function account(trx: Kysely<DB>, database: Database, accountId: string) {
+export async function account(
+	trx: Kysely<DB>,
+	database: Database,
+	accountId: string,
+	now = Date.now()
+) {
 	// The dialect is passed, not looked up: on PostgreSQL the lock depends on it.
-	const result = await accountQuery.execute(trx, { accountId }, database.dialect);
+	const result = await accountQuery.execute(trx, { accountId, now }, database.dialect);
 	const row = result.rows[0];
 	if (!row) return undefined;
-	const { purchases_blocked, gifting_allowed, channels, quiet_start, quiet_end, ...rest } = row;
+	const { purchases_blocked, gifting_allowed, channels, quiet_start, quiet_end, has_due, ...rest } =
+		row;
 	return {
 		...rest,
+		// SQLite answers 0 or 1, PostgreSQL a boolean.
+		hasDue: Boolean(has_due),
 		rules: accountRules.fromRow({
 			purchases_blocked,
 			gifting_allowed,

@@ -23,7 +23,7 @@ async function settle(
 	const result = await writeTransaction(database, async (trx): Promise<Settlement> => {
 		const found = await findOwn(trx, apiKey, authorizationId);
 		if (!found) throw unknownAuthorization();
-		await lock.account(trx, database, found.account_id);
+		await lock.account(trx, database, found.account_id, now);
 		const auth = (await findOwn(trx, apiKey, authorizationId))!; // re-read under the lock
 		if (states.isRepeat(auth.status, operation)) return { ok: view(auth, now) };
 		if (states.isDue(auth, now)) {

@@ -153,10 +153,7 @@ const releaseHeld = template(
 );
 
 const loadQuery = template(
-	(
-		trx,
-		args: { accountId: string; kind: PurchaseKind; periodKeys: string[]; scopes: string[] }
-	) =>
+	(trx, args: { accountId: string; kind: PurchaseKind; periodKeys: string[]; scopes: string[] }) =>
 		trx
 			.selectFrom('period_totals')
 			.select(['period_key', 'scope', 'captured', 'held'])

@@ -35,15 +35,14 @@ export function toRule(limit: Limit): LimitRule {
 	};
 }
 
-const activeQuery = template(
-	(db, args: { accountId: string; kind: PurchaseKind; now: number }) =>
-		db
-			.selectFrom('limits')
-			.selectAll()
-			.where('account_id', '=', args.accountId)
-			.where('applies_to', '=', args.kind)
-			.where('effective_at', '<=', args.now)
-			.where((eb) => eb.or([eb('ends_at', 'is', null), eb('ends_at', '>', args.now)]))
+const activeQuery = template((db, args: { accountId: string; kind: PurchaseKind; now: number }) =>
+	db
+		.selectFrom('limits')
+		.selectAll()
+		.where('account_id', '=', args.accountId)
+		.where('applies_to', '=', args.kind)
+		.where('effective_at', '<=', args.now)
+		.where((eb) => eb.or([eb('ends_at', 'is', null), eb('ends_at', '>', args.now)]))
 );
 
 /** The limits in force at `now` for one kind of purchase. */
