@@ -9,6 +9,8 @@ export interface Formatter {
 	readonly locale: string;
 	/** "1,234" (en-US), "1.234" (de-DE). */
 	coins(n: number): string;
+	/** Any other number, the same way: "1,234.5" (en-US), "1.234,5" (de-DE). */
+	number(n: number): string;
 	/** Integer minor units: "$12.34" (en-US), "12,34 $" (de-DE). */
 	money(amountMinor: number, currency: string): string;
 	/** A share from 0 to 1: "12.5%" (en-US), "12,5 %" (de-DE). */
@@ -49,6 +51,7 @@ export function formatter(locale: string): Formatter {
 		made = {
 			locale,
 			coins: (n) => formatCoins(n, locale),
+			number: (n) => formatCoins(n, locale),
 			money: (amountMinor, currency) => formatMoney(amountMinor, currency, locale),
 			percent: (share) => percentFormat(locale).format(share),
 			date: (at, options) => dateFormat(locale, options).format(at),
