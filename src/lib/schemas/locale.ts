@@ -70,14 +70,22 @@ export const locale = z
 		return canonical;
 	});
 
+// A sample number and date that show what differs: grouping, decimals, and day/month order.
+const SAMPLE_NUMBER = 1234567.89;
+const SAMPLE_DAY = Date.UTC(2026, 11, 31);
+
 /**
- * How a locale names itself, with a sample, for a select: "Deutsch (Deutschland) · 1.234,5".
- * Computed on the server, so the page and its hydration agree.
+ * How a locale names itself, with samples, for a select: "Deutsch (Deutschland) · 1.234.567,89
+ * · 31.12.2026". Computed on the server, so the page and its hydration agree.
  */
 export function localeLabel(tag: string): string {
-	const name = new Intl.DisplayNames([tag], { type: 'language' }).of(tag) ?? tag;
-	const sample = new Intl.NumberFormat(tag).format(1234.5);
-	return `${name.charAt(0).toLocaleUpperCase(tag)}${name.slice(1)} · ${sample}`;
+	const name =
+		new Intl.DisplayNames([tag], { type: 'language', languageDisplay: 'standard' }).of(tag) ?? tag;
+	const number = new Intl.NumberFormat(tag).format(SAMPLE_NUMBER);
+	const day = new Intl.DateTimeFormat(tag, { dateStyle: 'short', timeZone: 'UTC' }).format(
+		SAMPLE_DAY
+	);
+	return `${name.charAt(0).toLocaleUpperCase(tag)}${name.slice(1)} · ${number} · ${day}`;
 }
 
 /** The offered locales, plus `also` (the detected or current one) when it is not among them. */
