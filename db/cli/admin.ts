@@ -41,6 +41,7 @@ const createUser: Command<z.infer<typeof signUp> & { isMinor: boolean }> = {
 		name: { type: 'string' },
 		'time-zone': { type: 'string' },
 		currency: { type: 'string' },
+		locale: { type: 'string' },
 		minor: { type: 'boolean' }
 	},
 	parse(values) {
@@ -50,7 +51,8 @@ const createUser: Command<z.infer<typeof signUp> & { isMinor: boolean }> = {
 			password: required(values, 'password'),
 			displayName: values.name ?? email.split('@')[0],
 			timeZone: values['time-zone'],
-			currency: values.currency
+			currency: values.currency,
+			locale: values.locale
 		});
 		return { ...input, isMinor: values.minor === true };
 	},

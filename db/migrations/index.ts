@@ -10,6 +10,7 @@ import * as reauth from './2026-11-26-003-reauth';
 import * as historyIndexes from './2026-11-26-004-history-indexes';
 import * as giftCosts from './2026-11-26-005-gift-costs';
 import * as budgetAlerts from './2026-11-26-006-budget-alerts';
+import * as accountLocale from './2026-11-27-001-account-locale';
 
 // An explicit list rather than a folder read at run time: the same import works under
 // Vite (the server bundle), tsx (the CLI) and Vitest. Keys sort in the order they apply.
@@ -24,5 +25,6 @@ export const migrations: Record<string, Migration> = {
 	'2026-11-26-003-reauth': reauth,
 	'2026-11-26-004-history-indexes': historyIndexes,
 	'2026-11-26-005-gift-costs': giftCosts,
-	'2026-11-26-006-budget-alerts': budgetAlerts
+	'2026-11-26-006-budget-alerts': budgetAlerts,
+	'2026-11-27-001-account-locale': accountLocale
 };

@@ -15,8 +15,11 @@ export function minorDigits(currency: string): number {
 // Constructing an Intl.NumberFormat costs far more than formatting with one.
 const formats = new Map<string, Intl.NumberFormat>();
 
-function numberFormat(locale: string | undefined, currency?: string): Intl.NumberFormat {
-	const key = `${locale ?? ''}|${currency ?? ''}`;
+// The locale is always named: left to the runtime, the server would write its own default and
+// the browser the reader's, and hydration would not match. Pages pass the account's (see
+// $lib/format); sentences made for the API pass en-US.
+function numberFormat(locale: string, currency?: string): Intl.NumberFormat {
+	const key = `${locale}|${currency ?? ''}`;
 	let format = formats.get(key);
 	if (!format) {
 		format = new Intl.NumberFormat(locale, currency ? { style: 'currency', currency } : {});
@@ -25,10 +28,10 @@ function numberFormat(locale: string | undefined, currency?: string): Intl.Numbe
 	return format;
 }
 
-export function formatMoney(amountMinor: number, currency: string, locale?: string): string {
+export function formatMoney(amountMinor: number, currency: string, locale: string): string {
 	return numberFormat(locale, currency).format(amountMinor / 10 ** minorDigits(currency));
 }
 
-export function formatCoins(coins: number, locale?: string): string {
+export function formatCoins(coins: number, locale: string): string {
 	return numberFormat(locale).format(coins);
 }

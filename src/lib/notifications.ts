@@ -4,7 +4,10 @@ import type { Channel } from './schemas/purchase';
 import type { LimitTerms } from './schemas/reasons';
 
 // The one place where a notice becomes words: the bell, the notifications page and the
-// e-mails all ask here, and everything else passes notices as data.
+// e-mails all ask here, and everything else passes notices as data. The sentences are English
+// with en-US numbers for every reader, whatever the account's locale: they are the API's and
+// the e-mails' words too, and one sentence should not read "1,234" in one place and "1.234" in
+// another.
 
 const coins = (n: number) => `${formatCoins(n, 'en-US')} ${n === 1 ? 'coin' : 'coins'}`;
 

@@ -11,7 +11,9 @@ import type { Channel } from './schemas/purchase';
 import { CHANNEL_NAMES, clockTime } from './schemas/rules';
 
 // The one place where a reason becomes a sentence. Everything else passes reasons as data,
-// so a page that shows the reset time its own way asks for the sentence without it.
+// so a page that shows the reset time its own way asks for the sentence without it. The
+// sentence is the API's `message` (other systems read it), so it stays English with en-US
+// numbers whatever the account's locale; pages write their own figures with $lib/format.
 
 export interface Wording {
 	/** End with "It resets on …" when the limit has a reset time (the API's message does). */

@@ -22,6 +22,8 @@ describeEachDatabase('admin CLI', (ctx) => {
 				'Asia/Tokyo',
 				'--currency',
 				'JPY',
+				'--locale',
+				'ja-jp',
 				'--minor'
 			],
 			ctx.url
@@ -39,6 +41,7 @@ describeEachDatabase('admin CLI', (ctx) => {
 			email: 'cli@example.com',
 			time_zone: 'Asia/Tokyo',
 			currency: 'JPY',
+			locale: 'ja-JP',
 			is_minor: 1
 		});
 	});
@@ -72,6 +75,10 @@ describeEachDatabase('admin CLI', (ctx) => {
 				'Nowhere/Land'
 			],
 			'timeZone: Unknown time zone'
+		],
+		[
+			['create-user', '--email', 'w@example.com', '--password', 'cli passphrase', '--locale', 'xx'],
+			'locale: Language and number format "xx" is not one we can format numbers for'
 		],
 		[
 			['create-user', '--email', 'cli@example.com', '--password', 'cli passphrase'],

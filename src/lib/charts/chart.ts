@@ -34,9 +34,10 @@ function themed(): { ink: string; line: string } {
 
 /**
  * An attachment for a <canvas>: draws the chart that `config` makes, and destroys it when the
- * canvas leaves the page or the data changes.
+ * canvas leaves the page or the data changes. Axis ticks and tooltips write numbers in
+ * `locale` (the reader's, as the tables under the charts do), not the browser's default.
  */
-export function chart(config: () => ChartConfiguration) {
+export function chart(locale: string, config: () => ChartConfiguration) {
 	return (canvas: HTMLCanvasElement) => {
 		const { ink, line } = themed();
 		Chart.defaults.color = ink;
@@ -45,7 +46,7 @@ export function chart(config: () => ChartConfiguration) {
 		const reduced = matchMedia('(prefers-reduced-motion: reduce)').matches;
 		const made = new Chart(canvas, {
 			...config(),
-			options: { ...config().options, animation: reduced ? false : undefined }
+			options: { ...config().options, locale, animation: reduced ? false : undefined }
 		} as ChartConfiguration);
 		return () => made.destroy();
 	};

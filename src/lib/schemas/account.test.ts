@@ -21,7 +21,8 @@ describe('sign-up schema', () => {
 			displayName: 'Ada',
 			password: 'correct horse battery staple',
 			timeZone: 'Europe/Paris',
-			currency: 'EUR'
+			currency: 'EUR',
+			locale: 'en-US'
 		});
 	});
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { currencyCode, timeZone } from './common';
+import { DEFAULT_LOCALE, locale } from './locale';
 
 export const PASSWORD_MIN = 8;
 // Long passphrases are welcome; the cap only stops a request from making argon2 hash megabytes.
@@ -33,7 +34,8 @@ export const signUp = z.object({
 	displayName,
 	password,
 	timeZone: timeZone.default('UTC'),
-	currency: currencyCode.default('USD')
+	currency: currencyCode.default('USD'),
+	locale: locale.default(DEFAULT_LOCALE)
 });
 export type SignUp = z.infer<typeof signUp>;
 

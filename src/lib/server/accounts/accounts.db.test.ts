@@ -1,6 +1,8 @@
 import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../../../../tests/support/each-database';
+import { signUp } from '$lib/schemas/account';
 import * as accounts from '.';
+import * as defaultLocale from './default-locale';
 
 const MINUTE = 60_000;
 
@@ -18,6 +20,47 @@ describeEachDatabase('accounts', (ctx) => {
 		expect(account.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
 		expect(account.password_hash).not.toContain('passphrase');
 		expect(account.coin_balance).toBe(0);
+	});
+
+	it('stores the locale sign-up detected or chose, en-US without one, and changes it', async () => {
+		const { db } = ctx.database;
+		const detected = defaultLocale.fromAcceptLanguage('de-DE,de;q=0.9,en;q=0.8');
+		const german = await accounts.create(
+			db,
+			signUp.parse({ ...input('de@example.com'), locale: detected })
+		);
+		const chosen = await accounts.create(
+			db,
+			signUp.parse({ ...input('ca@example.com'), locale: 'fr-ca' })
+		);
+		const plain = await accounts.create(db, signUp.parse(input('us@example.com')));
+		const stored = async (id: string) => (await accounts.get(db, id))!.locale;
+		expect(await stored(german.id)).toBe('de-DE');
+		expect(await stored(chosen.id)).toBe('fr-CA');
+		expect(await stored(plain.id)).toBe('en-US');
+
+		await accounts.setLocale(db, plain.id, 'en-GB');
+		expect(await stored(plain.id)).toBe('en-GB');
+		expect(await stored(german.id)).toBe('de-DE');
+	});
+
+	it('gives an account written without a locale (as before the column) en-US', async () => {
+		const { db } = ctx.database;
+		await db
+			.insertInto('accounts')
+			.values({
+				id: 'acct_older',
+				email: 'older@example.com',
+				password_hash: 'x',
+				display_name: 'Older',
+				time_zone: 'UTC',
+				currency: 'USD',
+				birth_year: null,
+				gift_confirm_over: null,
+				created_at: 0
+			})
+			.execute();
+		expect((await accounts.get(db, 'acct_older'))!.locale).toBe('en-US');
 	});
 
 	it('refuses a second account with the same e-mail, also when sign-ups race', async () => {

@@ -1,4 +1,5 @@
 import { SIGN_UP_CURRENCIES } from '$lib/schemas/common';
+import { languages } from './accept-language';
 
 // The sign-up form's currency, guessed on the server from the browser's Accept-Language (so
 // it works without JavaScript): each language, best first, to its likely region (Intl fills in
@@ -18,21 +19,6 @@ const REGION_CURRENCY: Record<string, string> = {
 };
 
 export const FALLBACK = 'USD';
-
-/** The languages of an Accept-Language header, best first; malformed entries are skipped. */
-function languages(header: string): string[] {
-	return header
-		.split(',')
-		.slice(0, 20)
-		.map((part, index) => {
-			const [tag = '', ...params] = part.trim().split(';');
-			const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find(Boolean);
-			return { tag: tag.trim(), q: q === undefined ? 1 : Number(q), index };
-		})
-		.filter((l) => l.tag && l.tag !== '*' && l.q > 0)
-		.sort((a, b) => b.q - a.q || a.index - b.index)
-		.map((l) => l.tag);
-}
 
 export function fromAcceptLanguage(header: string | null): string {
 	for (const tag of languages(header ?? '')) {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { SignUp } from '$lib/schemas/account';
+import { DEFAULT_LOCALE } from '$lib/schemas/locale';
 import type { Account, DB } from '../db/schema';
 import { newId } from '../ids';
 import * as passwords from '../auth/passwords';
@@ -13,7 +14,9 @@ export class EmailTakenError extends Error {
 	}
 }
 
-export interface NewAccountInput extends SignUp {
+export interface NewAccountInput extends Omit<SignUp, 'locale'> {
+	/** Language and number format, already canonical; en-US when not given. */
+	locale?: string;
 	isMinor?: boolean;
 	birthYear?: number | null;
 }
@@ -31,6 +34,7 @@ export async function create(
 		display_name: input.displayName,
 		time_zone: input.timeZone,
 		currency: input.currency,
+		locale: input.locale ?? DEFAULT_LOCALE,
 		birth_year: input.birthYear ?? null,
 		is_minor: input.isMinor ? 1 : 0,
 		created_at: now
@@ -167,4 +171,9 @@ export async function setGiftConfirmOver(
 	coins: number | null
 ): Promise<void> {
 	await db.updateTable('accounts').set({ gift_confirm_over: coins }).where('id', '=', id).execute();
+}
+
+/** Sets the language and number format of the account's pages (a canonical tag, see schemas/locale). */
+export async function setLocale(db: Kysely<DB>, id: string, locale: string): Promise<void> {
+	await db.updateTable('accounts').set({ locale }).where('id', '=', id).execute();
 }

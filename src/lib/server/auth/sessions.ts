@@ -22,6 +22,8 @@ export interface SessionUser {
 	displayName: string;
 	timeZone: string;
 	currency: string;
+	/** Language and number format of the user's pages (see $lib/format). */
+	locale: string;
 	isMinor: boolean;
 }
 
@@ -92,6 +94,7 @@ export async function validate(
 			'accounts.display_name',
 			'accounts.time_zone',
 			'accounts.currency',
+			'accounts.locale',
 			'accounts.is_minor'
 		])
 		.where('sessions.id', '=', id)
@@ -122,6 +125,7 @@ export async function validate(
 			displayName: row.display_name,
 			timeZone: row.time_zone,
 			currency: row.currency,
+			locale: row.locale,
 			isMinor: row.is_minor === 1
 		}
 	};

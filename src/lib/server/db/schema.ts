@@ -42,6 +42,8 @@ export interface AccountsTable {
 	created_at: Millis;
 	/** Gifts above this many coins ask for a confirmation first; null: never. */
 	gift_confirm_over: number | null;
+	/** Language and number format of the account's pages (BCP 47, such as de-DE). */
+	locale: Generated<string>;
 }
 
 export interface SessionsTable {

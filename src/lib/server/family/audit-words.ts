@@ -1,5 +1,6 @@
 import type { Channel } from '$lib/schemas/purchase';
 import { CHANNEL_NAMES, clockTime, type QuietHours } from '$lib/schemas/rules';
+import { formatter } from '$lib/format';
 import type { AuditAction, PageEntry } from './audit';
 
 // The audit log in words. Any action renders: its label from LABELS (one entry per action, the
@@ -89,7 +90,13 @@ export function label(action: string): string {
 	return (LABELS as Record<string, string>)[action] ?? spelt(action);
 }
 
-function valueOf(key: string, value: unknown, when: Intl.DateTimeFormat): string {
+/** How a reader writes the numbers and times in an entry: their locale, in their time zone. */
+interface Writing {
+	at(ms: number): string;
+	number(n: number): string;
+}
+
+function valueOf(key: string, value: unknown, write: Writing): string {
 	if (value === null || value === undefined) {
 		if (key === 'creators') return 'any creator';
 		return key === 'approvalTtlSeconds' ? 'the default' : 'none';
@@ -102,20 +109,20 @@ function valueOf(key: string, value: unknown, when: Intl.DateTimeFormat): string
 		return CHANNEL_NAMES[value as Channel];
 	}
 	if (key === 'approvalTtlSeconds' && typeof value === 'number') {
-		return `${value / 3600} hours`;
+		return `${write.number(value / 3600)} hours`;
 	}
-	if (key.endsWith('At') && typeof value === 'number') return when.format(value);
+	if (key.endsWith('At') && typeof value === 'number') return write.at(value);
 	if (typeof value === 'string') return VALUE_WORDS[key]?.[value] ?? value;
 	if (typeof value === 'boolean') return value ? 'yes' : 'no';
-	if (typeof value === 'number') return value.toLocaleString('en');
-	if (Array.isArray(value)) return value.map((v) => valueOf(key, v, when)).join(', ') || 'none';
+	if (typeof value === 'number') return write.number(value);
+	if (Array.isArray(value)) return value.map((v) => valueOf(key, v, write)).join(', ') || 'none';
 	return Object.entries(value as Record<string, unknown>)
-		.map(([k, v]) => `${FIELD_LABELS[k] ?? spelt(k)}: ${valueOf(k, v, when)}`)
+		.map(([k, v]) => `${FIELD_LABELS[k] ?? spelt(k)}: ${valueOf(k, v, write)}`)
 		.join('; ');
 }
 
 /** A stored before/after as labelled fields; ids are left out (they mean nothing to a person). */
-export function fields(json: string | null, when: Intl.DateTimeFormat): Field[] {
+export function fields(json: string | null, write: Writing): Field[] {
 	if (json === null) return [];
 	let value: unknown;
 	try {
@@ -124,16 +131,21 @@ export function fields(json: string | null, when: Intl.DateTimeFormat): Field[] 
 		return [{ label: 'Value', value: json }];
 	}
 	if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-		return [{ label: 'Value', value: valueOf('value', value, when) }];
+		return [{ label: 'Value', value: valueOf('value', value, write) }];
 	}
 	return Object.entries(value as Record<string, unknown>)
 		.filter(([key]) => !/Id$/.test(key))
-		.map(([key, v]) => ({ label: FIELD_LABELS[key] ?? spelt(key), value: valueOf(key, v, when) }));
+		.map(([key, v]) => ({ label: FIELD_LABELS[key] ?? spelt(key), value: valueOf(key, v, write) }));
 }
 
-/** One log entry for the page, with times in the viewer's time zone. */
-export function entry(row: PageEntry, timeZone: string): Entry {
-	const when = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone });
+/** One log entry for the page, with numbers and times as the viewer reads them. */
+export function entry(row: PageEntry, viewer: { locale: string; timeZone: string }): Entry {
+	const format = formatter(viewer.locale);
+	const write: Writing = {
+		at: (ms) =>
+			format.date(ms, { dateStyle: 'medium', timeStyle: 'short', timeZone: viewer.timeZone }),
+		number: format.number
+	};
 	const who =
 		row.actor_id === null ? 'Coinguard (operator)' : (row.actor_name ?? 'A deleted account');
 	return {
@@ -142,7 +154,7 @@ export function entry(row: PageEntry, timeZone: string): Entry {
 		who,
 		what: label(row.action),
 		whom: row.subject_name && row.subject_id !== row.actor_id ? row.subject_name : null,
-		before: fields(row.before, when),
-		after: fields(row.after, when)
+		before: fields(row.before, write),
+		after: fields(row.after, write)
 	};
 }

@@ -90,6 +90,7 @@ export async function createMinor(
 					...names,
 					timeZone: timeZone ?? home!.time_zone,
 					currency: currency ?? home!.currency,
+					locale: home!.locale,
 					isMinor: true,
 					birthYear: birthYear ?? null
 				},

@@ -28,8 +28,17 @@ export async function minor(db: Kysely<DB>, actor: access.Actor, minorId: string
 
 export type Minor = Awaited<ReturnType<typeof minor>>;
 
-/** Balance, this month's spending against each limit, pending requests and latest activity. */
-export async function overview(db: Kysely<DB>, actor: access.Actor, who: Minor, now = Date.now()) {
+/**
+ * Balance, this month's spending against each limit, pending requests and latest activity;
+ * amounts in words are in `locale`, the viewing guardian's.
+ */
+export async function overview(
+	db: Kysely<DB>,
+	actor: access.Actor,
+	who: Minor,
+	locale: string,
+	now = Date.now()
+) {
 	await access.require(db, actor, 'minor.read', who.id);
 	const month = windowOf('month', who.timeZone, now);
 	const [standing, spent, latest, waiting] = await Promise.all([
@@ -60,7 +69,8 @@ export async function overview(db: Kysely<DB>, actor: access.Actor, who: Minor, 
 						action: l.action,
 						creator_id: l.creatorId
 					},
-					l.creatorId ? (names.get(l.creatorId) ?? { name: l.creatorId, handle: null }) : null
+					l.creatorId ? (names.get(l.creatorId) ?? { name: l.creatorId, handle: null }) : null,
+					locale
 				)
 			),
 			metric: l.metric,

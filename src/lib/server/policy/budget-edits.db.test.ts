@@ -48,6 +48,7 @@ describeEachDatabase('budget edits', (ctx) => {
 			displayName: 'Bea',
 			timeZone: 'UTC',
 			currency: 'USD',
+			locale: 'en-US',
 			isMinor: false
 		};
 	}

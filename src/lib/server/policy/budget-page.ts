@@ -26,7 +26,7 @@ export const EDIT_FIELDS = ['limitId', 'amount', 'action', ...SETTING_FIELDS];
 export async function list(db: Kysely<DB>, user: SessionUser, now: number) {
 	const rows = await limits.list(db, user.id, now);
 	const [words, progress] = await Promise.all([
-		described(db, rows, now),
+		described(db, rows, now, user.locale),
 		budgetProgress.of(db, user, rows, now)
 	]);
 	const waitingFor = new Map(
@@ -92,7 +92,8 @@ async function overOf(db: Kysely<DB>, user: SessionUser, limit: Limit, now: numb
 }
 
 /** Limits as the pages show them: a sentence with creator links, who locked it, and when. */
-export async function described(db: Kysely<DB>, rows: Limit[], now: number) {
+/** Limits in words, with amounts in `locale` (the reader's). */
+export async function described(db: Kysely<DB>, rows: Limit[], now: number, locale: string) {
 	const ids = [...new Set(rows.flatMap((l) => (l.creator_id ? [l.creator_id] : [])))];
 	const creators = new Map(
 		(await catalogue.creatorsByIds(db, ids)).map((c) => [
@@ -104,7 +105,7 @@ export async function described(db: Kysely<DB>, rows: Limit[], now: number) {
 		const creator: CreatorRef | null = limit.creator_id
 			? (creators.get(limit.creator_id) ?? { name: limit.creator_id, handle: null })
 			: null;
-		const parts = describe(limit, creator);
+		const parts = describe(limit, creator, locale);
 		return {
 			id: limit.id,
 			parts,

@@ -1,7 +1,8 @@
 import { formatCoins, formatMoney } from '../../money';
 import type { Limit, LimitSetter } from '../db/schema';
 
-// A limit in plain words: "At most 5,000 coins bought per month — block".
+// A limit in plain words: "At most 5,000 coins bought per month — block". The amount is
+// written in the given locale: the reader's on pages, en-US where the words are kept (audit).
 
 export interface CreatorRef {
 	name: string;
@@ -41,13 +42,13 @@ export function lockedMessage(setBy: Exclude<LimitSetter, 'self'>): string {
 	return `This limit was set by ${who}; only ${who} can change it.`;
 }
 
-function amountOf(limit: Described): string {
+function amountOf(limit: Described, locale: string): string {
 	return limit.metric === 'money' && limit.currency
-		? formatMoney(limit.amount, limit.currency, 'en-US')
-		: `${formatCoins(limit.amount, 'en-US')} ${limit.amount === 1 ? 'coin' : 'coins'}`;
+		? formatMoney(limit.amount, limit.currency, locale)
+		: `${formatCoins(limit.amount, locale)} ${limit.amount === 1 ? 'coin' : 'coins'}`;
 }
 
-export function describe(limit: Described, creator: CreatorRef | null): Part[] {
+export function describe(limit: Described, creator: CreatorRef | null, locale: string): Part[] {
 	// The "every purchase waits" limit a minor starts with: nothing to count, one thing to say.
 	if (limit.amount === 0 && limit.action === 'approval' && limit.period === 'purchase') {
 		const what = limit.applies_to === 'gift' ? 'Every gift' : 'Every coin purchase';
@@ -58,7 +59,7 @@ export function describe(limit: Described, creator: CreatorRef | null): Part[] {
 	if (limit.applies_to === 'gift') {
 		if (limit.amount === 0) return ['No gifts', ...target, action];
 		return [
-			`At most ${amountOf(limit)} given in gifts`,
+			`At most ${amountOf(limit, locale)} given in gifts`,
 			...target,
 			` ${per[limit.period]}${action}`
 		];
@@ -67,7 +68,7 @@ export function describe(limit: Described, creator: CreatorRef | null): Part[] {
 	if (limit.amount === 0) {
 		return [limit.metric === 'money' ? 'Nothing spent on coins' : 'No coins bought', action];
 	}
-	return [`At most ${amountOf(limit)} ${what} ${per[limit.period]}${action}`];
+	return [`At most ${amountOf(limit, locale)} ${what} ${per[limit.period]}${action}`];
 }
 
 export function asText(parts: readonly Part[]): string {

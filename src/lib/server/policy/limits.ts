@@ -16,6 +16,7 @@ import { newId } from '../ids';
 import type { LimitRule } from './decide';
 import { asText, describe } from './limit-words';
 import { readThresholds, storeThresholds, type Rollover } from '$lib/schemas/budget-terms';
+import { DEFAULT_LOCALE } from '$lib/schemas/locale';
 
 export function toRule(limit: Limit): LimitRule {
 	return {
@@ -134,9 +135,11 @@ async function snapshot(db: Kysely<DB>, limit: Limit) {
 				.where('id', '=', limit.creator_id)
 				.executeTakeFirst()
 		: undefined;
+	// Kept as words for every reader of the log, so in one format: en-US, as the API speaks.
 	const words = describe(
 		limit,
-		limit.creator_id ? (creator ?? { name: limit.creator_id, handle: null }) : null
+		limit.creator_id ? (creator ?? { name: limit.creator_id, handle: null }) : null,
+		DEFAULT_LOCALE
 	);
 	return { limit: asText(words), setBy: limit.set_by };
 }

@@ -96,7 +96,7 @@ export async function load(db: Kysely<DB>, user: SessionUser, now: number) {
 		for (const r of rows)
 			keyed.set(`${kind}|${totalsKey(r.period_key, r.scope)}`, [r.captured, r.held]);
 	}
-	const described = await budgetsText(db, active);
+	const described = await budgetsText(db, active, user.locale);
 	const budgets: BudgetProgress[] = active.map((limit) => {
 		const need = needed.find((n) => n.limit.id === limit.id);
 		const [captured, held] = need
@@ -140,7 +140,7 @@ export async function load(db: Kysely<DB>, user: SessionUser, now: number) {
 	};
 }
 
-async function budgetsText(db: Kysely<DB>, rows: Limit[]) {
+async function budgetsText(db: Kysely<DB>, rows: Limit[], locale: string) {
 	const ids = [...new Set(rows.flatMap((l) => (l.creator_id ? [l.creator_id] : [])))];
 	const names = ids.length
 		? await db
@@ -159,7 +159,8 @@ async function budgetsText(db: Kysely<DB>, rows: Limit[]) {
 						l,
 						l.creator_id
 							? { name: c?.display_name ?? l.creator_id, handle: c?.handle ?? null }
-							: null
+							: null,
+						locale
 					)
 				)
 			];

@@ -10,8 +10,8 @@ import { invalid, readForm, unreadable } from '$lib/server/forms';
 
 const STATUS = { NOT_FOUND: 404, CONFLICT: 409, TOO_MANY_REQUESTS: 429 } as const;
 
-/** A limit as the page says it: "At most 5,000 coins bought per month — block". */
-function words(limit: approvals.PendingRequest['context']['limits'][number]) {
+/** A limit as the page says it, in the reader's locale: "At most 5,000 coins bought per month — block". */
+function words(limit: approvals.PendingRequest['context']['limits'][number], locale: string) {
 	return asText(
 		describe(
 			{
@@ -23,7 +23,8 @@ function words(limit: approvals.PendingRequest['context']['limits'][number]) {
 				action: limit.action,
 				creator_id: limit.creatorId
 			},
-			limit.creatorId ? { name: limit.creatorId, handle: null } : null
+			limit.creatorId ? { name: limit.creatorId, handle: null } : null,
+			locale
 		)
 	);
 }
@@ -40,7 +41,10 @@ export const load = (async ({ locals }) => {
 		role: actor.family?.role === 'guardian' ? ('guardian' as const) : ('self' as const),
 		pending: pending.map((r) => ({
 			...r,
-			context: { ...r.context, limits: r.context.limits.map((l) => ({ ...l, words: words(l) })) }
+			context: {
+				...r.context,
+				limits: r.context.limits.map((l) => ({ ...l, words: words(l, locals.user!.locale) }))
+			}
 		})),
 		recent
 	};

@@ -10,6 +10,7 @@ import * as throttle from '$lib/server/auth/throttle';
 import { describeDevice } from '$lib/server/auth/device';
 import { invalid, readForm, unreadable } from '$lib/server/forms';
 import { changePassword } from '$lib/schemas/account';
+import { locale, localeChoices, localeLabel } from '$lib/schemas/locale';
 
 const keyName = z
 	.string()
@@ -24,6 +25,7 @@ export const load = (async ({ locals }) => {
 		apiKeys.list(db, locals.user!.id)
 	]);
 	return {
+		locales: localeChoices(locals.user!.locale),
 		apiKeys: keys.map((k) => ({
 			id: k.id,
 			name: k.name,
@@ -44,6 +46,26 @@ export const load = (async ({ locals }) => {
 }) satisfies PageServerLoad;
 
 export const actions = {
+	setLocale: async ({ request, locals }) => {
+		const form = await readForm(request, ['locale']);
+		if (!form) return unreadable();
+		const parsed = locale.safeParse(form.locale);
+		if (!parsed.success) {
+			return fail(400, {
+				section: 'locale' as const,
+				message: parsed.error.issues[0]!.message,
+				values: { locale: form.locale! }
+			});
+		}
+		// The signed-in account's own setting: the guard in `handle` makes sure there is one.
+		await accounts.setLocale(appDatabase().db, locals.user!.id, parsed.data);
+		// The page this answer renders (without JavaScript) is loaded in this same request.
+		locals.user!.locale = parsed.data;
+		return {
+			ok: true as const,
+			message: `Language and number format saved: ${localeLabel(parsed.data)}.`
+		};
+	},
 	endSession: async ({ request, locals }) => {
 		const form = await readForm(request, ['sessionId']);
 		if (!form) return unreadable();

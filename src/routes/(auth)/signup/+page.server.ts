@@ -7,17 +7,23 @@ import { setSessionCookie } from '$lib/server/auth/cookie';
 import { clientIp, invalid, readForm, unreadable } from '$lib/server/forms';
 import { signUp } from '$lib/schemas/account';
 import { SIGN_UP_CURRENCIES } from '$lib/schemas/common';
-import { fromAcceptLanguage } from '$lib/server/accounts/default-currency';
+import { localeChoices } from '$lib/schemas/locale';
+import * as defaultCurrency from '$lib/server/accounts/default-currency';
+import * as defaultLocale from '$lib/server/accounts/default-locale';
 
 const EMAIL_REFUSED =
 	'We could not create an account with that e-mail address. If you already have one, log in; otherwise check the address for typos.';
 
 export const load = (({ locals, request }) => {
 	if (locals.user) redirect(303, '/');
+	const languages = request.headers.get('accept-language');
+	const detectedLocale = defaultLocale.fromAcceptLanguage(languages);
 	return {
 		timeZones: Intl.supportedValuesOf('timeZone'),
 		currencies: SIGN_UP_CURRENCIES,
-		defaultCurrency: fromAcceptLanguage(request.headers.get('accept-language'))
+		defaultCurrency: defaultCurrency.fromAcceptLanguage(languages),
+		locales: localeChoices(detectedLocale),
+		defaultLocale: detectedLocale
 	};
 }) satisfies PageServerLoad;
 
@@ -28,11 +34,15 @@ export const actions = {
 			'displayName',
 			'password',
 			'timeZone',
-			'currency'
+			'currency',
+			'locale'
 		]);
 		if (!form) return unreadable();
 		const { password: _password, ...values } = form;
-		const parsed = signUp.safeParse(form);
+		// A form without the field (a page from before it, a script) gets the browser's own.
+		const locale =
+			form.locale || defaultLocale.fromAcceptLanguage(event.request.headers.get('accept-language'));
+		const parsed = signUp.safeParse({ ...form, locale });
 		if (!parsed.success) return invalid(parsed.error, values);
 
 		const { db } = appDatabase();

@@ -24,7 +24,7 @@ export const load = (async ({ locals, url }) => {
 	return {
 		inFamily: true as const,
 		isGuardian: actor.family.role === 'guardian',
-		entries: rows.map((row) => family.auditWords.entry(row, locals.user!.timeZone)),
+		entries: rows.map((row) => family.auditWords.entry(row, locals.user!)),
 		next: next ? cursor.format({ occurredAt: next.at, id: next.id }) : null,
 		isFirstPage: before === null
 	};

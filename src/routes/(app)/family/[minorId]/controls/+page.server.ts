@@ -59,7 +59,7 @@ export const load = (async ({ locals, params }) => {
 			quietTo: seen.rules.quietHours ? clockTime(seen.rules.quietHours.end) : ''
 		},
 		asks: seen.asks,
-		caps: await budgetPage.described(db, seen.caps, now),
+		caps: await budgetPage.described(db, seen.caps, now, locals.user!.locale),
 		standing: seen.standing.map((s) => ({
 			id: s.id,
 			appliesTo: s.applies_to,
