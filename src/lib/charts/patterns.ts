@@ -1,4 +1,4 @@
-import { colourAt } from './palette';
+import { colourAt, type Scheme } from './palette';
 
 // A fill per series: its colour with a pattern of its own drawn over it (stripes, dots,
 // crosses…), so series stay apart in greyscale, for colour-blind readers and in print.
@@ -51,9 +51,13 @@ const DRAWINGS: Draw[] = [
 	}
 ];
 
-/** The fill of series `index`: a canvas pattern in the browser, the plain colour elsewhere. */
-export function fillAt(index: number): string | CanvasPattern {
-	const colour = colourAt(index);
+/**
+ * The fill of series `index` in the given theme: a canvas pattern in the browser, the plain
+ * colour elsewhere. The marks are translucent black, a darker shade of the series colour
+ * itself, so they read the same in either theme.
+ */
+export function fillAt(index: number, scheme: Scheme): string | CanvasPattern {
+	const colour = colourAt(index, scheme);
 	if (typeof document === 'undefined') return colour;
 	const size = 10;
 	const tile = document.createElement('canvas');
