@@ -55,7 +55,8 @@ export function sentence(notice: NoticeData): string {
 		case 'approval_decided': {
 			const verb = notice.status === 'approved' ? 'approved' : 'denied';
 			const note = notice.note ? ` Note: “${notice.note}”` : '';
-			return `${notice.decidedBy.name} ${verb} ${notice.minor.name}'s request for ${purchaseWords(notice.purchase)}.${note}`;
+			const who = notice.own ? 'You' : notice.decidedBy.name;
+			return `${who} ${verb} ${notice.minor.name}'s request for ${purchaseWords(notice.purchase)}.${note}`;
 		}
 		case 'approval_expired':
 			return `Nobody answered ${notice.minor.name}'s request for ${purchaseWords(notice.purchase)} in time, so it expired.`;

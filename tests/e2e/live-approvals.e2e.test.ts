@@ -1,10 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import * as apiKeys from '../../src/lib/server/auth/api-keys';
 import * as sessions from '../../src/lib/server/auth/sessions';
 import { browserSuite } from '../support/browser';
 import { runCli } from '../support/cli';
 import { chromiumPath } from '../support/environment';
+import { loosenMinor } from '../support/family';
+import { callPurchase } from '../support/purchase-api';
 
 const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname;
 
@@ -149,6 +152,107 @@ describe.runIf(chromiumPath)('live approvals in two browsers', { timeout: 120_00
 		const decision = parent.getByRole('listitem').filter({ hasText: 'Approved a purchase' });
 		await decision.first().waitFor();
 		expect(await decision.first().textContent()).toContain('Robin');
+	});
+
+	it('a gift waiting on the live page turns to sent, and both of the guardian’s tabs follow the answer', async () => {
+		await suite.db
+			.insertInto('gifts')
+			.values({ id: 'gift_live_rose', name: 'Rose', coins: 10, emoji: '🌹' })
+			.execute();
+		await suite.db
+			.insertInto('creators')
+			.values({ id: 'cr_live', handle: 'starlive', display_name: 'Star Live', first_seen_at: 0 })
+			.execute();
+		const common = ['--password', 'a long enough passphrase', '--time-zone', 'UTC'];
+		const sam = await admin(
+			'create-user',
+			'--email',
+			'sam@example.com',
+			'--name',
+			'Sam',
+			...common
+		);
+		const jo = await admin(
+			'create-user',
+			'--email',
+			'jo@example.com',
+			'--name',
+			'Jo',
+			'--minor',
+			...common
+		);
+		await admin('add-to-family', '--guardian', sam.accountId!, '--minor', jo.accountId!);
+		// Jo may send gifts, each of which asks a guardian, and has coins to send.
+		await loosenMinor(suite.db, sam.accountId!, jo.accountId!, {
+			rules: { giftingAllowed: true },
+			asks: { recharge: false, gift: true }
+		});
+		const { key } = await apiKeys.create(suite.db, 'live e2e');
+		const bought = await callPurchase(suite.server.origin, key, 'authorize', {
+			idempotencyKey: 'live-e2e-coins',
+			accountId: jo.accountId!,
+			kind: 'recharge',
+			coins: 100,
+			price: { amount: 199, currency: 'USD' },
+			channel: 'web',
+			paymentMethod: 'card'
+		});
+		await callPurchase(suite.server.origin, key, 'capture', {
+			authorizationId: bought.data!.authorizationId
+		});
+
+		// Two tabs of the same guardian (one browser, one session), both on Approvals.
+		const guardian = await signedIn(sam.accountId!, 1280);
+		const tabs = [await guardian.newPage(), await guardian.newPage()] as const;
+		const child = await (await signedIn(jo.accountId!, 390)).newPage();
+		for (const page of [...tabs, child]) page.setDefaultTimeout(25_000);
+		for (const tab of tabs) {
+			await tab.goto(`${suite.server.origin}/approvals`, { waitUntil: 'networkidle' });
+			await tab.getByText('Nothing is waiting for you.').waitFor();
+			await mark(tab);
+		}
+
+		// Jo sends a rose on the creator's live page; it waits for a guardian.
+		await child.goto(`${suite.server.origin}/live/starlive`, { waitUntil: 'networkidle' });
+		await mark(child);
+		await child.getByRole('button', { name: 'Send Rose (10 coins)' }).click();
+		await child
+			.getByRole('status')
+			.getByText(/Waiting for a guardian/)
+			.waitFor();
+
+		const what = 'Jo: A gift of 10 coins to @starlive';
+		for (const tab of tabs) {
+			await tab.getByRole('heading', { name: what }).waitFor();
+			await tab.getByRole('link', { name: 'Notifications, 1 unread' }).waitFor();
+		}
+
+		// Sam approves in the first tab; the second follows without a reload.
+		await tabs[0].getByRole('button', { name: `Approve ${what}` }).click();
+		await tabs[0]
+			.getByRole('status')
+			.getByText('Approved: the purchase can go through now.')
+			.waitFor();
+		await tabs[1].getByText('Nothing is waiting for you.').waitFor();
+		await tabs[1]
+			.getByTestId('decided')
+			.filter({ hasText: 'by Sam' })
+			.getByText('Approved')
+			.waitFor();
+		await tabs[1]
+			.getByTestId('news')
+			.getByText("You approved Jo's request for a gift of 10 coins to Star Live.")
+			.waitFor();
+		// The request Sam answered no longer counts as unread, in either tab.
+		for (const tab of tabs) {
+			await tab.getByRole('link', { name: 'Notifications, none unread' }).waitFor();
+		}
+		expect(await stillMarked(tabs[1])).toBe(true);
+
+		// Jo's waiting gift turns to sent, without a reload.
+		await child.getByRole('status').getByText('Rose sent to Star Live.').waitFor();
+		await expect.poll(() => child.getByTestId('balance').textContent()).toBe('90');
+		expect(await stillMarked(child)).toBe(true);
 	});
 });
 

@@ -56,10 +56,7 @@ describe.runIf(chromiumPath)('transactions in the browser', { timeout: 90_000 },
 			{ name: sessions.COOKIE_NAME, value: token, url: suite.server.origin }
 		]);
 		const page = await context.newPage();
-		// Settled first: a <select> given value={…} is put back to the server's choice when the
-		// page hydrates, so a choice made before that is lost (see the issue note; typed fields
-		// use defaultValue and keep what was typed, tests/e2e/hydration.e2e.test.ts).
-		await page.goto(`${suite.server.origin}/transactions`, { waitUntil: 'networkidle' });
+		await page.goto(`${suite.server.origin}/transactions`);
 		await page.getByRole('heading', { name: 'Transactions' }).waitFor();
 
 		await page.getByLabel('Kind').selectOption('gift');

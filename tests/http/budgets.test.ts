@@ -232,7 +232,7 @@ describeEachDatabase('budgets and gift outcomes over HTTP', (ctx) => {
 	const sendGift = (cookie: string, giftId: string, extra: Record<string, string> = {}) =>
 		postForm(
 			server.origin,
-			'/live/budgetstar',
+			'/live/budgetstar?/send',
 			{ idempotencyKey: crypto.randomUUID(), giftId, ...extra },
 			{ cookie }
 		);

@@ -131,6 +131,19 @@ describeEachDatabase('live events over HTTP', (ctx) => {
 			authorizationId: asked.data!.authorizationId,
 			status: 'held'
 		});
+		// The guardian who answered hears it too, already read, so their other tabs and windows
+		// move; the request they answered no longer counts as unread.
+		expect((await parent.next(named('notification'))).data).toMatchObject({
+			unread: 0,
+			notice: {
+				kind: 'approval_decided',
+				text: "You approved Kit's request for 700 coins for $9.99.",
+				read: true
+			}
+		});
+		expect((await parent.next(named('approval'))).data).toEqual({
+			approvalId: asked.data!.approvalId
+		});
 		parent.close();
 		child.close();
 	});

@@ -57,6 +57,8 @@ export type NoticeData =
 			status: Extract<ApprovalStatus, 'approved' | 'denied'>;
 			decidedBy: Person;
 			note: string | null;
+			/** Told to the guardian who decided (their other tabs and windows follow). */
+			own?: true;
 	  }
 	| { kind: 'approval_expired'; approvalId: string; minor: Person; purchase: Purchase }
 	| {

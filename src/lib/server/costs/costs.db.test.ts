@@ -8,6 +8,7 @@ import type { ApiKeySummary } from '../auth/api-keys';
 import * as holds from '../ledger/holds';
 import * as totals from '../ledger/totals';
 import * as creatorReports from '../reports/creators';
+import * as timeline from '../reports/timeline';
 import * as costs from '.';
 
 let sequence = 0;
@@ -141,8 +142,8 @@ describeEachDatabase('gift costs, first-in first-out', (ctx) => {
 				cost: [{ amount: 40, currency: 'EUR' }]
 			})
 		]);
-		const timeline = await creatorReports.timeline(db(), id, 'c-ada');
-		expect(timeline.map((g) => g.cost)).toEqual([
+		const { gifts } = await timeline.page(db(), id, 'c-ada');
+		expect(gifts.map((g) => g.cost)).toEqual([
 			[
 				{ amount: 80, currency: 'EUR' },
 				{ amount: 100, currency: 'USD' }

@@ -86,6 +86,27 @@ export async function markAllRead(
 	return Number(done.numUpdatedRows);
 }
 
+/** Marks read the account's requests for `approvalId`: the account has just answered it. */
+export async function markAnswered(
+	db: Kysely<DB>,
+	accountId: string,
+	approvalId: string,
+	now: number
+): Promise<void> {
+	const asked = await db
+		.selectFrom('notifications')
+		.select(['id', 'data'])
+		.where('account_id', '=', accountId)
+		.where('kind', '=', 'approval_requested')
+		.where('read_at', 'is', null)
+		.execute();
+	const answered = asked
+		.filter((row) => (JSON.parse(row.data) as { approvalId?: string }).approvalId === approvalId)
+		.map((row) => row.id);
+	if (answered.length === 0) return;
+	await db.updateTable('notifications').set({ read_at: now }).where('id', 'in', answered).execute();
+}
+
 /** The account's notices made at or after `since`, oldest first (the live stream's check). */
 export function madeSince(db: Kysely<DB>, accountId: string, since: number) {
 	return db

@@ -10,6 +10,7 @@ import type { ApprovalRequest, Authorization, DB } from '../db/schema';
 import type { Decided } from '../ledger/approvals';
 import { windowsAt, type LimitRule, type PurchaseRequest, type Totals } from '../policy/decide';
 import * as caps from './caps';
+import * as inbox from './inbox';
 import * as purchases from './purchase';
 import { householdOf } from './recipients';
 import { record } from './record';
@@ -156,7 +157,12 @@ function capNotice(
 	};
 }
 
-/** After a guardian's answer: the minor and the other guardians hear who decided. */
+/**
+ * After a guardian's answer: the minor and the other guardians hear who decided. The guardian
+ * who decided gets the same notice already read, so that their other tabs and windows move too
+ * (the live stream sends what is recorded, whichever server recorded it), and the request they
+ * were asked about stops counting as unread.
+ */
 export async function afterDecision(
 	trx: Kysely<DB>,
 	done: { decided: Decided; request: ApprovalRequest; note: string | null; now: number }
@@ -166,23 +172,26 @@ export async function afterDecision(
 	if (!household) return;
 	const decider = household.guardians.find((g) => g.id === decided.decidedBy);
 	const auth = await authorizationOf(trx, request.authorization_id);
+	const notice = {
+		kind: 'approval_decided',
+		approvalId: decided.approvalId,
+		minor: household.minor,
+		purchase: await purchases.describe(trx, auth),
+		status: decided.status,
+		decidedBy: decider ?? { id: decided.decidedBy, name: 'A guardian' },
+		note: done.note
+	} as const;
 	await record(
 		trx,
 		[
 			household.minor.id,
 			...household.guardians.map((g) => g.id).filter((id) => id !== decided.decidedBy)
 		],
-		{
-			kind: 'approval_decided',
-			approvalId: decided.approvalId,
-			minor: household.minor,
-			purchase: await purchases.describe(trx, auth),
-			status: decided.status,
-			decidedBy: decider ?? { id: decided.decidedBy, name: 'A guardian' },
-			note: done.note
-		},
+		notice,
 		now
 	);
+	await inbox.markAnswered(trx, decided.decidedBy, decided.approvalId, now);
+	await record(trx, [decided.decidedBy], { ...notice, own: true }, now, { read: true });
 }
 
 /**

@@ -120,9 +120,14 @@ describeEachDatabase('notices about minors', (ctx) => {
 			"approval_decided: Ben denied Kit's request for 700 coins for $14.00. Note: “Not this week”";
 		expect(await inbox(kit)).toEqual([answer]);
 		expect(await inbox(ana)).toEqual([answer, request]);
-		// The one who decided is not told what they did.
-		expect(await inbox(ben)).toEqual([request]);
 		expect(await notify.inbox.unreadCount(db(), ana)).toBe(2);
+		// The one who decided has it on record, already read (so their other pages move), and
+		// the request they answered no longer counts as unread.
+		expect(await inbox(ben)).toEqual([
+			"approval_decided: You denied Kit's request for 700 coins for $14.00. Note: “Not this week”",
+			request
+		]);
+		expect(await notify.inbox.unreadCount(db(), ben)).toBe(0);
 	});
 
 	it('an unanswered request that expires tells the minor and every guardian', async () => {

@@ -9,17 +9,20 @@ import * as live from './live';
 /**
  * Writes one notice per recipient in the caller's transaction, so notices exist exactly when
  * the event that caused them committed; once it has, their streams are woken and the e-mail
- * outbox is asked to send.
+ * outbox is asked to send. A notice recorded `read` (about what the recipient did themselves)
+ * moves their open pages but adds nothing to their unread count, and is not mailed.
  */
 export async function record(
 	trx: Kysely<DB>,
 	recipients: readonly string[],
 	data: NoticeData,
-	now: number
+	now: number,
+	options: { read?: boolean } = {}
 ): Promise<void> {
 	const to = [...new Set(recipients)];
 	if (to.length === 0) return;
-	const mailed = email.enabled();
+	const read = options.read ?? false;
+	const mailed = email.enabled() && !read;
 	await trx
 		.insertInto('notifications')
 		.values(
@@ -29,7 +32,7 @@ export async function record(
 				kind: data.kind,
 				data: JSON.stringify(data),
 				created_at: now,
-				read_at: null,
+				read_at: read ? now : null,
 				email_status: mailed ? ('pending' as const) : ('none' as const),
 				email_attempts: 0,
 				email_next_at: mailed ? now : null

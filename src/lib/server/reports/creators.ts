@@ -116,63 +116,6 @@ export async function monthly(
 	}));
 }
 
-export interface TimelineGift {
-	id: string;
-	coins: number;
-	occurredAt: number;
-	giftName: string | null;
-	giftEmoji: string | null;
-	cost: Money[];
-	freeCoins: number;
-}
-
-/** An account's gifts to one creator, newest first, each with its FIFO cost. */
-export async function timeline(
-	db: Kysely<DB>,
-	accountId: string,
-	creatorId: string,
-	limit = 100
-): Promise<TimelineGift[]> {
-	const gifts = await db
-		.selectFrom('ledger_entries as l')
-		.leftJoin('gifts as g', 'g.id', 'l.gift_id')
-		.select(['l.id', 'l.coins', 'l.occurred_at', 'g.name', 'g.emoji'])
-		.where('l.account_id', '=', accountId)
-		.where('l.kind', '=', 'gift')
-		.where('l.creator_id', '=', creatorId)
-		.orderBy('l.occurred_at', 'desc')
-		.orderBy('l.id', 'desc')
-		.limit(limit)
-		.execute();
-	if (gifts.length === 0) return [];
-	const costs = await db
-		.selectFrom('gift_costs')
-		.select(['entry_id', 'currency', 'coins', 'amount'])
-		.where(
-			'entry_id',
-			'in',
-			gifts.map((g) => g.id)
-		)
-		.orderBy('currency')
-		.execute();
-	return gifts.map((g) => {
-		const own = costs.filter((c) => c.entry_id === g.id);
-		return {
-			id: g.id,
-			coins: Math.abs(g.coins),
-			occurredAt: Number(g.occurred_at),
-			giftName: g.name,
-			giftEmoji: g.emoji,
-			cost: own
-				.filter((c) => c.currency !== NO_CURRENCY)
-				.map((c) => ({ amount: Number(c.amount), currency: c.currency })),
-			freeCoins: own
-				.filter((c) => c.currency === NO_CURRENCY)
-				.reduce((sum, c) => sum + Number(c.coins), 0)
-		};
-	});
-}
-
 export interface DirectoryEntry {
 	creatorId: string;
 	handle: string | null;

@@ -14,7 +14,7 @@ export const load = (async ({ locals, params }) => {
 }) satisfies PageServerLoad;
 
 export const actions = {
-	default: async (event) => {
+	send: async (event) => {
 		const form = await readForm(event.request, ['idempotencyKey', 'giftId', 'confirmed']);
 		if (!form) return unreadable();
 		const parsed = checkout.giftForm.safeParse(form);
@@ -27,6 +27,20 @@ export const actions = {
 		);
 		if ('message' in result) return fail(400, { message: result.message });
 		if ('confirm' in result) return { confirm: result.confirm };
+		return { outcome: result };
+	},
+	/** A gift that waited for a guardian: its outcome now (the page asks when told live). */
+	follow: async (event) => {
+		const form = await readForm(event.request, ['authorizationId']);
+		if (!form) return unreadable();
+		const parsed = checkout.followForm.safeParse(form);
+		if (!parsed.success) return invalid(parsed.error, {});
+		const result = await checkout.follow(
+			checkout.inRequest(event),
+			event.locals.user!,
+			parsed.data.authorizationId
+		);
+		if ('message' in result) return fail(404, { message: result.message });
 		return { outcome: result };
 	}
 } satisfies Actions;
