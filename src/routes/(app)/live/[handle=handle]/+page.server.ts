@@ -3,6 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { appDatabase } from '$lib/server/app';
 import { invalid, readForm, unreadable } from '$lib/server/forms';
 import * as checkout from '$lib/server/shop/checkout';
+import { followAction } from '$lib/server/shop/follow';
 import * as views from '$lib/server/shop/views';
 
 export const load = (async ({ locals, params }) => {
@@ -30,17 +31,5 @@ export const actions = {
 		return { outcome: result };
 	},
 	/** A gift that waited for a guardian: its outcome now (the page asks when told live). */
-	follow: async (event) => {
-		const form = await readForm(event.request, ['authorizationId']);
-		if (!form) return unreadable();
-		const parsed = checkout.followForm.safeParse(form);
-		if (!parsed.success) return invalid(parsed.error, {});
-		const result = await checkout.follow(
-			checkout.inRequest(event),
-			event.locals.user!,
-			parsed.data.authorizationId
-		);
-		if ('message' in result) return fail(404, { message: result.message });
-		return { outcome: result };
-	}
+	follow: followAction
 } satisfies Actions;
