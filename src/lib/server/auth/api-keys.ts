@@ -1,9 +1,8 @@
-import { sha256 } from '@oslojs/crypto/sha2';
-import { encodeHexLowerCase } from '@oslojs/encoding';
 import type { Kysely } from 'kysely';
 import type { ApiKey, DB } from '../db/schema';
 import { template } from '../db/template';
 import { newId, randomToken } from '../ids';
+import { sha256Hex } from '../hash';
 
 // Keys carry 160 random bits, so a plain SHA-256 (not a slow password hash) is the right
 // storage: nothing to brute-force, and the hot path of every purchase call stays cheap.
@@ -30,7 +29,7 @@ const summaryColumns = [
 ] as const;
 
 function hashKey(key: string): string {
-	return encodeHexLowerCase(sha256(new TextEncoder().encode(key)));
+	return sha256Hex(key);
 }
 
 /** The kind of a key is decided by its owner: none for the operator's, one account for a personal key. */

@@ -1,9 +1,8 @@
-import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
-import { encodeHexLowerCase } from '@oslojs/encoding';
 import type { Kysely } from 'kysely';
 import type { DB, Session } from '../db/schema';
 import { randomToken } from '../ids';
+import { sha256Hex } from '../hash';
 
 // Lucia's design: the cookie holds `<id>.<secret>`; the database holds the id and the
 // SHA-256 of the secret, compared in constant time. A stolen database yields no token.
@@ -40,7 +39,7 @@ export interface Device {
 }
 
 function hashSecret(secret: string): string {
-	return encodeHexLowerCase(sha256(new TextEncoder().encode(secret)));
+	return sha256Hex(secret);
 }
 
 export async function create(

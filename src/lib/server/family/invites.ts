@@ -1,5 +1,3 @@
-import { sha256 } from '@oslojs/crypto/sha2';
-import { encodeHexLowerCase } from '@oslojs/encoding';
 import type { Kysely } from 'kysely';
 import { familyRole, inviteCode, type FamilyRole } from '../../schemas/family';
 import * as access from '../access';
@@ -8,13 +6,13 @@ import { newId, randomToken } from '../ids';
 import * as audit from './audit';
 import { alreadyInFamily, FamilyError } from './errors';
 import { addMember, inTransaction } from './store';
+import { sha256Hex } from '../hash';
 
 // A code carries 80 random bits and works once, for a week: like an API key it is stored as a
 // plain SHA-256, since there is nothing to brute-force.
 export const INVITE_TTL = 7 * 24 * 60 * 60_000;
 
-const hashCode = (normalized: string) =>
-	encodeHexLowerCase(sha256(new TextEncoder().encode(normalized)));
+const hashCode = (normalized: string) => sha256Hex(normalized);
 
 /** `abcdefgh…` → `ABCD-EFGH-…`: easier to read out and type; `join` ignores case and dashes. */
 const spaced = (code: string) =>

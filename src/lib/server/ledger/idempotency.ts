@@ -1,10 +1,9 @@
-import { sha256 } from '@oslojs/crypto/sha2';
-import { encodeHexLowerCase } from '@oslojs/encoding';
 import type { Kysely } from 'kysely';
 import type { AuthorizeRequest, AuthorizeResponse } from '$lib/schemas/purchase';
 import type { DB } from '../db/schema';
 import { template } from '../db/template';
 import { PurchaseError } from './errors';
+import { sha256Hex } from '../hash';
 
 // As card networks and payment APIs do it: the same key with the same input answers the
 // first response again; the same key with another input is a conflict. Keys are per API key.
@@ -22,7 +21,7 @@ export function fingerprintOf(input: AuthorizeRequest): string {
 		input.channel,
 		input.paymentMethod ?? null
 	]);
-	return encodeHexLowerCase(sha256(new TextEncoder().encode(canonical)));
+	return sha256Hex(canonical);
 }
 
 const findQuery = template((trx, args: { apiKeyId: string; idempotencyKey: string }) =>
