@@ -132,8 +132,15 @@ function shortfall({ needed, available, balance, onHold }: Shortfall): string {
 }
 
 const resetFormats = new Map<string, Intl.DateTimeFormat>();
+/** Reset times already written out: a limit resets at the end of a day, week or month, so the
+ * same few come back in every purchase that meets a limit (a warning, most often). */
+const resetWords = new Map<string, string>();
+const RESET_WORDS_KEPT = 1_000;
 
 function formatReset(at: number, timeZone: string): string {
+	const key = `${timeZone}|${at}`;
+	const known = resetWords.get(key);
+	if (known !== undefined) return known;
 	// Building an Intl formatter costs far more than using one: keep one per zone.
 	let format = resetFormats.get(timeZone);
 	if (!format) {
@@ -148,5 +155,8 @@ function formatReset(at: number, timeZone: string): string {
 		});
 		resetFormats.set(timeZone, format);
 	}
-	return `on ${format.format(at)} (${timeZone})`;
+	const words = `on ${format.format(at)} (${timeZone})`;
+	if (resetWords.size >= RESET_WORDS_KEPT) resetWords.clear();
+	resetWords.set(key, words);
+	return words;
 }
