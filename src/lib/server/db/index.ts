@@ -5,7 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema';
 import { withStatementCache } from './statement-cache';
-import { registerDialect } from './template';
+import { registerDialect, type HeldRun } from './template';
 import * as unavailable from './unavailable';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -14,6 +14,8 @@ export interface Database {
 	db: Kysely<DB>;
 	dialect: Dialect;
 	close(): Promise<void>;
+	/** SQLite: runs a statement on the one connection, for a caller that holds it (db/template.ts). */
+	runHeld?: HeldRun;
 }
 
 export const DEFAULT_SQLITE_PATH = 'data/coinguard.db';
@@ -71,9 +73,15 @@ export function openDatabase(url: string = configuredUrl()): Database {
 	// where it copied it ten times. bench/ANALYSIS.md has the figures.
 	sqlite.pragma('wal_autocheckpoint = 10000');
 	sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
-	const db = new Kysely<DB>({
-		dialect: new SqliteDialect({ database: withStatementCache(sqlite) })
-	});
+	const statements = withStatementCache(sqlite);
+	const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: statements }) });
 	registerDialect(db, 'sqlite');
-	return { db, dialect: 'sqlite', close: () => db.destroy() };
+	// What Kysely's SQLite connection does with a compiled query, without its promises.
+	const runHeld: HeldRun = (sql, parameters) => {
+		const statement = statements.prepare(sql);
+		if (statement.reader) return { rows: statement.all(parameters) };
+		const { changes, lastInsertRowid } = statement.run(parameters);
+		return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+	};
+	return { db, dialect: 'sqlite', close: () => db.destroy(), runHeld };
 }

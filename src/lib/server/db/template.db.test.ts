@@ -74,4 +74,36 @@ describeEachDatabase('query templates', (ctx) => {
 			.execute((trx) => byStatus.execute(trx, args));
 		expect(unregistered.rows).toEqual(registered.rows);
 	});
+
+	it('runs inside the transaction that holds the connection: seen by it, rolled back with it', async () => {
+		const { database } = ctx;
+		const insertCreator = template((db, args: { id: string }) =>
+			db.insertInto('creators').values({
+				id: args.id,
+				handle: null,
+				display_name: args.id,
+				first_seen_at: 0
+			})
+		);
+		const count = async (db = database.db) =>
+			Number(
+				(
+					await db
+						.selectFrom('creators')
+						.select((eb) => eb.fn.countAll<number>().as('n'))
+						.where('id', 'like', 'c-held-%')
+						.executeTakeFirstOrThrow()
+				).n
+			);
+		await expect(
+			writeTransaction(database, async (trx) => {
+				await insertCreator.execute(trx, { id: 'c-held-1' });
+				expect(await count(trx)).toBe(1);
+				throw new Error('changed my mind');
+			})
+		).rejects.toThrow('changed my mind');
+		expect(await count()).toBe(0);
+		await writeTransaction(database, (trx) => insertCreator.execute(trx, { id: 'c-held-2' }));
+		expect(await count()).toBe(1);
+	});
 });

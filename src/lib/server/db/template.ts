@@ -29,6 +29,21 @@ interface Compiled {
 
 const dialects = new WeakMap<Kysely<DB>, Dialect>();
 
+/** Runs a compiled statement at once, on a connection the caller holds (SQLite's only one). */
+export type HeldRun = (sql: string, parameters: readonly unknown[]) => QueryResult<unknown>;
+const held = new WeakMap<Kysely<DB>, HeldRun>();
+
+/**
+ * Lets templates run on `db` (a transaction's handle, which holds SQLite's one connection) without
+ * Kysely's executor: better-sqlite3 answers synchronously, and the layers of promises around each
+ * statement cost more than the statement. Only for as long as the handle holds the connection:
+ * the returned function unregisters it.
+ */
+export function holdConnection(db: Kysely<DB>, run: HeldRun): () => void {
+	held.set(db, run);
+	return () => held.delete(db);
+}
+
 /**
  * Tells templates which dialect `db` compiles for. The database's own handle and every
  * transaction opened by this module's callers are registered; on any other handle a template
@@ -95,8 +110,10 @@ export function template<A extends TemplateArgs, R>(
 	};
 	return {
 		compile,
-		execute(db, args, dialect = dialects.get(db)) {
+		async execute(db, args, dialect = dialects.get(db)) {
 			const query = dialect ? compile(db, dialect, args) : build(db, args, undefined).compile();
+			const run = dialect === 'sqlite' ? held.get(db) : undefined;
+			if (run) return run(query.sql, query.parameters) as QueryResult<R>;
 			return db.executeQuery(query);
 		}
 	};

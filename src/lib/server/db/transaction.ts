@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '.';
 import type { DB } from './schema';
-import { dialectOf, registerDialect } from './template';
+import { dialectOf, holdConnection, registerDialect } from './template';
 import { CommitOutcomeUnknownError, isConnectionLost } from './unavailable';
 
 /** Runs `work` in the caller's transaction when there is one, else in a new one. */
@@ -94,14 +94,20 @@ function once<T>(database: Database, work: (trx: Kysely<DB>) => Promise<T>): Pro
 	// one on PostgreSQL), so the transaction's statements, and where it stands, are in view.
 	return database.db.connection().execute(async (connection) => {
 		registerDialect(connection, database.dialect);
-		await sql.raw(database.dialect === 'sqlite' ? 'begin immediate' : 'begin').execute(connection);
+		// Held until this callback ends: Kysely's connection lock keeps everyone else out meanwhile.
+		const release = database.runHeld ? holdConnection(connection, database.runHeld) : undefined;
+		const control = async (statement: string) => {
+			if (database.runHeld) database.runHeld(statement, []);
+			else await sql.raw(statement).execute(connection);
+		};
 		let commitSent = false;
 		const queue: (() => void)[] = [];
 		committed.set(connection, queue);
 		try {
+			await control(database.dialect === 'sqlite' ? 'begin immediate' : 'begin');
 			const result = await work(connection);
 			commitSent = true;
-			await sql`commit`.execute(connection);
+			await control('commit');
 			committed.delete(connection);
 			runCommitted(queue);
 			return result;
@@ -110,8 +116,10 @@ function once<T>(database: Database, work: (trx: Kysely<DB>) => Promise<T>): Pro
 			if (commitSent && database.dialect === 'postgres' && isConnectionLost(error)) {
 				throw new CommitOutcomeUnknownError(error);
 			}
-			await sql`rollback`.execute(connection).catch(() => undefined);
+			await control('rollback').catch(() => undefined);
 			throw error;
+		} finally {
+			release?.();
 		}
 	});
 }
