@@ -5,7 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema';
 import { withStatementCache } from './statement-cache';
-import { registerDialect, type HeldRun } from './template';
+import { readWhenIdle, registerDialect, type HeldRun } from './template';
 import * as unavailable from './unavailable';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -83,5 +83,13 @@ export function openDatabase(url: string = configuredUrl()): Database {
 		const { changes, lastInsertRowid } = statement.run(parameters);
 		return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
 	};
+	// Outside a transaction a read sees only committed rows, so it need not queue for the
+	// connection; inside one (someone's BEGIN is open on it) it must, or it would see their
+	// uncommitted writes. better-sqlite3 is synchronous: nothing can begin in between.
+	readWhenIdle(db, (sql, parameters) => {
+		if (sqlite.inTransaction) return undefined;
+		const statement = statements.prepare(sql);
+		return statement.reader ? { rows: statement.all(parameters) } : undefined;
+	});
 	return { db, dialect: 'sqlite', close: () => db.destroy(), runHeld };
 }

@@ -75,16 +75,17 @@ describeEachDatabase('query templates', (ctx) => {
 		expect(unregistered.rows).toEqual(registered.rows);
 	});
 
+	const insertCreator = template((db, args: { id: string }) =>
+		db.insertInto('creators').values({
+			id: args.id,
+			handle: null,
+			display_name: args.id,
+			first_seen_at: 0
+		})
+	);
+
 	it('runs inside the transaction that holds the connection: seen by it, rolled back with it', async () => {
 		const { database } = ctx;
-		const insertCreator = template((db, args: { id: string }) =>
-			db.insertInto('creators').values({
-				id: args.id,
-				handle: null,
-				display_name: args.id,
-				first_seen_at: 0
-			})
-		);
 		const count = async (db = database.db) =>
 			Number(
 				(
@@ -105,5 +106,32 @@ describeEachDatabase('query templates', (ctx) => {
 		expect(await count()).toBe(0);
 		await writeTransaction(database, (trx) => insertCreator.execute(trx, { id: 'c-held-2' }));
 		expect(await count()).toBe(1);
+	});
+
+	it('reads on the database handle only what is committed, even while a transaction is open', async () => {
+		const { database } = ctx;
+		const creatorIds = template((db, args: { pattern: string }) =>
+			db.selectFrom('creators').select('id').where('id', 'like', args.pattern)
+		);
+		let wrote!: () => void;
+		const written = new Promise<void>((resolve) => (wrote = resolve));
+		let letGo!: () => void;
+		const held = new Promise<void>((resolve) => (letGo = resolve));
+		const writing = writeTransaction(database, async (trx) => {
+			await insertCreator.execute(trx, { id: 'c-idle-1' });
+			wrote();
+			await held;
+			throw new Error('rolled back');
+		});
+		await written;
+		// The transaction's row is written but not committed (and never will be).
+		const during = creatorIds.execute(database.db, { pattern: 'c-idle-%' });
+		letGo();
+		await expect(writing).rejects.toThrow('rolled back');
+		expect((await during).rows).toEqual([]);
+
+		await writeTransaction(database, (trx) => insertCreator.execute(trx, { id: 'c-idle-2' }));
+		const after = await creatorIds.execute(database.db, { pattern: 'c-idle-%' });
+		expect(after.rows).toEqual([{ id: 'c-idle-2' }]);
 	});
 });

@@ -45,6 +45,26 @@ export function holdConnection(db: Kysely<DB>, run: HeldRun): () => void {
 }
 
 /**
+ * Runs a compiled read on SQLite's one connection at once when nothing holds it in a
+ * transaction (autocommit reads see only committed rows), or answers undefined: the read then
+ * waits its turn in Kysely's queue like any other query.
+ */
+export type IdleRead = (
+	sql: string,
+	parameters: readonly unknown[]
+) => QueryResult<unknown> | undefined;
+const idleReads = new WeakMap<Kysely<DB>, IdleRead>();
+
+/**
+ * Lets templates read on the database's own handle `db` without Kysely's executor while the
+ * connection is free. The API key lookup before every purchase is such a read; through Kysely
+ * it cost a connection-lock turn and a chain of promises, more than the lookup itself.
+ */
+export function readWhenIdle(db: Kysely<DB>, read: IdleRead): void {
+	idleReads.set(db, read);
+}
+
+/**
  * Tells templates which dialect `db` compiles for. The database's own handle and every
  * transaction opened by this module's callers are registered; on any other handle a template
  * builds its query as usual (correct, only slower).
@@ -112,8 +132,12 @@ export function template<A extends TemplateArgs, R>(
 		compile,
 		async execute(db, args, dialect = dialects.get(db)) {
 			const query = dialect ? compile(db, dialect, args) : build(db, args, undefined).compile();
-			const run = dialect === 'sqlite' ? held.get(db) : undefined;
-			if (run) return run(query.sql, query.parameters) as QueryResult<R>;
+			if (dialect === 'sqlite') {
+				const run = held.get(db);
+				if (run) return run(query.sql, query.parameters) as QueryResult<R>;
+				const read = idleReads.get(db)?.(query.sql, query.parameters);
+				if (read) return read as QueryResult<R>;
+			}
 			return db.executeQuery(query);
 		}
 	};
