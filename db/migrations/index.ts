@@ -11,6 +11,7 @@ import * as historyIndexes from './2026-11-26-004-history-indexes';
 import * as giftCosts from './2026-11-26-005-gift-costs';
 import * as budgetAlerts from './2026-11-26-006-budget-alerts';
 import * as accountLocale from './2026-11-27-001-account-locale';
+import * as unsettledIndex from './2026-11-27-002-unsettled-index';
 
 // An explicit list rather than a folder read at run time: the same import works under
 // Vite (the server bundle), tsx (the CLI) and Vitest. Keys sort in the order they apply.
@@ -26,5 +27,6 @@ export const migrations: Record<string, Migration> = {
 	'2026-11-26-004-history-indexes': historyIndexes,
 	'2026-11-26-005-gift-costs': giftCosts,
 	'2026-11-26-006-budget-alerts': budgetAlerts,
-	'2026-11-27-001-account-locale': accountLocale
+	'2026-11-27-001-account-locale': accountLocale,
+	'2026-11-27-002-unsettled-index': unsettledIndex
 };

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { SessionUser } from '../auth/sessions';
 import type { DB, Limit } from '../db/schema';
 import * as access from '../access';
@@ -168,13 +168,19 @@ async function budgetsText(db: Kysely<DB>, rows: Limit[], locale: string) {
 	);
 }
 
-/** The newest declined or waiting purchases (an index on account, status and time). */
-async function unsettled(
+/**
+ * The condition of the partial index `authorizations_account_unsettled_time`, word for word:
+ * SQLite uses a partial index only for a query that states its condition.
+ */
+const UNSETTLED = sql<boolean>`a.status in ('declined', 'pending_approval')`;
+
+/** The newest declined or waiting purchases (a partial index on account, status and time). */
+export function unsettledQuery(
 	db: Kysely<DB>,
 	accountId: string,
 	status: 'declined' | 'pending_approval'
-): Promise<Activity[]> {
-	const rows = await db
+) {
+	return db
 		.selectFrom('authorizations as a')
 		.leftJoin('creators as c', 'c.id', 'a.creator_id')
 		.select([
@@ -188,10 +194,18 @@ async function unsettled(
 			'a.created_at'
 		])
 		.where('a.account_id', '=', accountId)
+		.where(UNSETTLED)
 		.where('a.status', '=', status)
 		.orderBy('a.created_at', 'desc')
-		.limit(LATEST)
-		.execute();
+		.limit(LATEST);
+}
+
+async function unsettled(
+	db: Kysely<DB>,
+	accountId: string,
+	status: 'declined' | 'pending_approval'
+): Promise<Activity[]> {
+	const rows = await unsettledQuery(db, accountId, status).execute();
 	return rows.map((r) => ({
 		id: r.id,
 		kind: r.kind,
