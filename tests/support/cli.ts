@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { inject } from 'vitest';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -10,14 +11,25 @@ export interface CliResult {
 	json: Record<string, unknown> | null;
 }
 
-/** Runs `npm run admin -- …` the way an operator does (via tsx), against `databaseUrl`. */
+const NPM_SCRIPT = { admin: 'admin', seed: 'seed', migrate: 'db:migrate' } as const;
+
+/**
+ * Runs a CLI command (`npm run admin -- …`) in a process of its own against `databaseUrl`:
+ * the run's bundle of db/cli (global-setup.ts) under Node, or with `{ via: 'npm' }` exactly as
+ * an operator types it, through npm and tsx (slower: for the test that npm's wiring works).
+ */
 export function runCli(
 	script: 'admin' | 'seed' | 'migrate',
 	args: string[],
-	databaseUrl: string
+	databaseUrl: string,
+	options: { via?: 'bundle' | 'npm' } = {}
 ): Promise<CliResult> {
+	const [command, commandArgs] =
+		options.via === 'npm'
+			? ['npm', ['run', '--silent', NPM_SCRIPT[script], '--', ...args]]
+			: [process.execPath, [`${inject('cliDir')}/${script}.mjs`, ...args]];
 	return new Promise((resolve, reject) => {
-		const child = spawn(`${root}node_modules/.bin/tsx`, [`db/cli/${script}.ts`, ...args], {
+		const child = spawn(command, commandArgs, {
 			cwd: root,
 			env: { ...process.env, DATABASE_URL: databaseUrl },
 			stdio: ['ignore', 'pipe', 'pipe']

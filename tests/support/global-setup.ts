@@ -1,13 +1,17 @@
+import { rmSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
+import { buildCli } from './cli-build';
 import { chromiumPath, postgresUrl, requireE2E, requirePostgres } from './environment';
 
 declare module 'vitest' {
 	export interface ProvidedContext {
 		runId: string;
+		/** The operator CLI, bundled once for this run (see cli.ts). */
+		cliDir: string;
 	}
 }
 
-export default function setup(project: TestProject): void {
+export default async function setup(project: TestProject): Promise<() => void> {
 	if (!postgresUrl) {
 		if (requirePostgres) throw new Error('REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set.');
 		console.log(
@@ -22,5 +26,9 @@ export default function setup(project: TestProject): void {
 		);
 	}
 	// Suites that need the production server build it once per run (see server.ts).
-	project.provide('runId', `${process.pid}-${Date.now()}`);
+	const runId = `${process.pid}-${Date.now()}`;
+	project.provide('runId', runId);
+	const cliDir = await buildCli(runId);
+	project.provide('cliDir', cliDir);
+	return () => rmSync(cliDir, { recursive: true, force: true });
 }
