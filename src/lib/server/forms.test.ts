@@ -1,5 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { localPath } from './forms';
+import { z } from 'zod';
+import { localPath, sectionInvalid } from './forms';
+
+describe('sectionInvalid', () => {
+	it('answers 400 with the section, the first problem and the fields as typed', () => {
+		const name = z.string().trim().min(1, { error: 'Give the key a name.' });
+		const parsed = name.safeParse('   ');
+		expect(parsed.success).toBe(false);
+		const failure = sectionInvalid('apiKeys', parsed.error!, { name: '   ' });
+		expect(failure.status).toBe(400);
+		expect(failure.data).toEqual({
+			section: 'apiKeys',
+			message: 'Give the key a name.',
+			values: { name: '   ' }
+		});
+	});
+});
 
 describe('localPath', () => {
 	it.each([

@@ -46,6 +46,18 @@ export function invalid(error: z.ZodError, values: Record<string, string> = {}):
 	return fail(400, { message, field, values });
 }
 
+/**
+ * A 400 for one form of a page that holds several (Settings): `section` tells the page which
+ * form the first problem belongs to, and the form's fields come back as they were typed.
+ */
+export function sectionInvalid<S extends string, V extends Record<string, string>>(
+	section: S,
+	error: z.ZodError,
+	values: V
+) {
+	return fail(400, { section, message: firstError(error).message, values });
+}
+
 // Any origin will do: only the path is kept, and an input that leaves it was not a path here.
 const HERE = 'http://coinguard.invalid';
 // Longer than any page of this site needs; a huge Location header is refused by some proxies.

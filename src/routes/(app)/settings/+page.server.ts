@@ -8,7 +8,7 @@ import * as endings from '$lib/server/auth/endings';
 import * as sessions from '$lib/server/auth/sessions';
 import * as throttle from '$lib/server/auth/throttle';
 import { describeDevice } from '$lib/server/auth/device';
-import { invalid, readForm, unreadable } from '$lib/server/forms';
+import { invalid, readForm, sectionInvalid, unreadable } from '$lib/server/forms';
 import { changePassword } from '$lib/schemas/account';
 import { locale, localeChoices, localeLabel } from '$lib/schemas/locale';
 
@@ -50,13 +50,7 @@ export const actions = {
 		const form = await readForm(request, ['locale']);
 		if (!form) return unreadable();
 		const parsed = locale.safeParse(form.locale);
-		if (!parsed.success) {
-			return fail(400, {
-				section: 'locale' as const,
-				message: parsed.error.issues[0]!.message,
-				values: { locale: form.locale! }
-			});
-		}
+		if (!parsed.success) return sectionInvalid('locale', parsed.error, { locale: form.locale! });
 		// The signed-in account's own setting: the guard in `handle` makes sure there is one.
 		await accounts.setLocale(appDatabase().db, locals.user!.id, parsed.data);
 		// The page this answer renders (without JavaScript) is loaded in this same request.
@@ -117,13 +111,7 @@ export const actions = {
 		const form = await readForm(request, ['name']);
 		if (!form) return unreadable();
 		const name = keyName.safeParse(form.name);
-		if (!name.success) {
-			return fail(400, {
-				section: 'apiKeys' as const,
-				message: name.error.issues[0]!.message,
-				values: { name: form.name! }
-			});
-		}
+		if (!name.success) return sectionInvalid('apiKeys', name.error, { name: form.name! });
 		// A personal key: read-only, for this account's own reports (never purchases).
 		const { key } = await apiKeys.create(appDatabase().db, name.data, {
 			ownerId: locals.user!.id
