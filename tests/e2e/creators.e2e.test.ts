@@ -6,7 +6,7 @@ import type { Locator, Page } from 'playwright-core';
 import * as accounts from '../../src/lib/server/accounts';
 import * as apiKeys from '../../src/lib/server/auth/api-keys';
 import * as limits from '../../src/lib/server/policy/limits';
-import * as totals from '../../src/lib/server/ledger/totals';
+import { recordHistory, type PastEntry } from '../support/ledger';
 import { browserSuite, logIn } from '../support/browser';
 import { chromiumPath } from '../support/environment';
 import { callPurchase } from '../support/purchase-api';
@@ -43,66 +43,40 @@ describe.runIf(chromiumPath)('overview and creators in the browser', { timeout: 
 		});
 		// Three earlier months of history, written directly (as an import or the demo seed does).
 		const now = DateTime.now().setZone(ZONE);
-		const history = [];
+		const history: PastEntry[] = [];
+		const entry = (at: DateTime, rest: Omit<PastEntry, 'id' | 'at'>): PastEntry => ({
+			id: `led_hist_${n}_${history.length}`,
+			at: at.toMillis(),
+			...rest
+		});
 		for (let back = 3; back >= 1; back--) {
 			const month = now.minus({ months: back }).startOf('month');
-			history.push({
-				kind: 'recharge' as const,
-				coins: 2000,
-				price_amount: 1999,
-				currency: 'USD',
-				creator_id: null,
-				at: month.plus({ days: 1 })
-			});
-			CREATORS.forEach((c, i) =>
-				history.push({
-					kind: 'gift' as const,
-					coins: -(50 * (i + 1) * back),
-					price_amount: null,
-					currency: null,
-					creator_id: c.id,
-					at: month.plus({ days: 2 + i })
+			history.push(
+				entry(month.plus({ days: 1 }), {
+					kind: 'recharge',
+					coins: 2000,
+					price: { amount: 1999, currency: 'USD' }
 				})
+			);
+			CREATORS.forEach((c, i) =>
+				history.push(
+					entry(month.plus({ days: 2 + i }), {
+						kind: 'gift',
+						coins: -(50 * (i + 1) * back),
+						creatorId: c.id
+					})
+				)
 			);
 		}
 		// 23:30 local on the last day of last month: last month's, not this month's.
-		history.push({
-			kind: 'gift' as const,
-			coins: -77,
-			price_amount: null,
-			currency: null,
-			creator_id: 'cr_pixel',
-			at: now.startOf('month').minus({ minutes: 30 })
-		});
-		await suite.db
-			.insertInto('ledger_entries')
-			.values(
-				history.map((h, i) => ({
-					id: `led_hist_${n}_${i}`,
-					account_id: account.id,
-					kind: h.kind,
-					coins: h.coins,
-					price_amount: h.price_amount,
-					currency: h.currency,
-					creator_id: h.creator_id,
-					gift_id: null,
-					pack_id: null,
-					channel: 'app' as const,
-					payment_method: null,
-					authorization_id: null,
-					occurred_at: h.at.toMillis()
-				}))
-			)
-			.execute();
-		const balance = history.reduce((sum, h) => sum + h.coins, 0);
-		await suite.db.transaction().execute(async (trx) => {
-			await trx
-				.updateTable('accounts')
-				.set({ coin_balance: balance })
-				.where('id', '=', account.id)
-				.execute();
-			await totals.rebuild(trx, account.id);
-		});
+		history.push(
+			entry(now.startOf('month').minus({ minutes: 30 }), {
+				kind: 'gift',
+				coins: -77,
+				creatorId: 'cr_pixel'
+			})
+		);
+		await recordHistory(suite.db, account.id, history, { setBalance: true });
 		await limits.add(
 			suite.db,
 			account.id,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as sessions from '../../src/lib/server/auth/sessions';
-import * as totals from '../../src/lib/server/ledger/totals';
+import { recordHistory } from '../support/ledger';
 import { arrivedAt, browserSuite } from '../support/browser';
 import { chromiumPath } from '../support/environment';
 import { signedInAccount } from '../support/session';
@@ -21,30 +21,21 @@ describe.runIf(chromiumPath)(
 				locale: 'de-DE',
 				currency: 'USD'
 			});
-			await suite.db
-				.insertInto('ledger_entries')
-				.values({
-					id: 'led_format',
-					account_id: me.accountId,
-					kind: 'recharge',
-					coins: 1234,
-					price_amount: 1234,
-					currency: 'USD',
-					creator_id: null,
-					gift_id: null,
-					pack_id: null,
-					channel: 'app',
-					payment_method: 'card',
-					authorization_id: null,
-					occurred_at: Date.now() - 60_000
-				})
-				.execute();
-			await suite.db.transaction().execute((trx) => totals.rebuild(trx, me.accountId));
-			await suite.db
-				.updateTable('accounts')
-				.set({ coin_balance: 1234 })
-				.where('id', '=', me.accountId)
-				.execute();
+			await recordHistory(
+				suite.db,
+				me.accountId,
+				[
+					{
+						id: 'led_format',
+						kind: 'recharge',
+						coins: 1234,
+						price: { amount: 1234, currency: 'USD' },
+						paymentMethod: 'card',
+						at: Date.now() - 60_000
+					}
+				],
+				{ setBalance: true }
+			);
 
 			const context = await suite.browser.newContext({ locale: 'en-US' });
 			const token = me.cookie.slice(`${sessions.COOKIE_NAME}=`.length);

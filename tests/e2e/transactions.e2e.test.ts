@@ -4,6 +4,7 @@ import * as accounts from '../../src/lib/server/accounts';
 import * as sessions from '../../src/lib/server/auth/sessions';
 import { browserSuite } from '../support/browser';
 import { chromiumPath } from '../support/environment';
+import { recordHistory } from '../support/ledger';
 
 const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname;
 
@@ -27,26 +28,26 @@ describe.runIf(chromiumPath)('transactions in the browser', { timeout: 90_000 },
 			])
 			.execute();
 		const base = Date.parse('2026-11-02T10:00:00Z');
-		await suite.db
-			.insertInto('ledger_entries')
-			.values(
-				Array.from({ length: 30 }, (_, i) => ({
-					id: `led_p${String(i).padStart(2, '0')}`,
-					account_id: account.id,
-					kind: i % 2 ? ('gift' as const) : ('recharge' as const),
-					coins: i % 2 ? -(i + 1) : 350,
-					price_amount: i % 2 ? null : 499,
-					currency: i % 2 ? null : 'EUR',
-					creator_id: i % 2 ? (i % 4 === 1 ? 'cr_luna' : 'cr_max') : null,
-					gift_id: null,
-					pack_id: null,
-					channel: 'app' as const,
-					payment_method: i % 2 ? null : 'card',
-					authorization_id: null,
-					occurred_at: base + i * 3_600_000
-				}))
-			)
-			.execute();
+		await recordHistory(
+			suite.db,
+			account.id,
+			Array.from({ length: 30 }, (_, i) => ({
+				id: `led_p${String(i).padStart(2, '0')}`,
+				at: base + i * 3_600_000,
+				...(i % 2
+					? {
+							kind: 'gift' as const,
+							coins: -(i + 1),
+							creatorId: i % 4 === 1 ? 'cr_luna' : 'cr_max'
+						}
+					: {
+							kind: 'recharge' as const,
+							coins: 350,
+							price: { amount: 499, currency: 'EUR' },
+							paymentMethod: 'card'
+						})
+			}))
+		);
 		const { token } = await sessions.create(suite.db, account.id, { userAgent: 'test', ip: null });
 		const context = await suite.browser.newContext({
 			viewport: { width: 390, height: 844 },

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as access from '../../src/lib/server/access';
 import * as accounts from '../../src/lib/server/accounts';
 import * as family from '../../src/lib/server/family';
-import * as totals from '../../src/lib/server/ledger/totals';
+import { recordHistory } from '../support/ledger';
 import { describeEachDatabase } from '../support/each-database';
 import { getPage, postForm, sessionCookie } from '../support/http';
 import { startServer, type RunningServer } from '../support/server';
@@ -31,32 +31,21 @@ describeEachDatabase('language and number format over HTTP', (ctx) => {
 			locale,
 			currency: 'USD'
 		});
-		await db()
-			.insertInto('ledger_entries')
-			.values({
-				id: `led_locale_${n}`,
-				account_id: me.accountId,
-				kind: 'recharge',
-				coins: 1234,
-				price_amount: 1234,
-				currency: 'USD',
-				creator_id: null,
-				gift_id: null,
-				pack_id: null,
-				channel: 'app',
-				payment_method: 'card',
-				authorization_id: null,
-				occurred_at: Date.now() - 60_000
-			})
-			.execute();
-		await db()
-			.transaction()
-			.execute((trx) => totals.rebuild(trx, me.accountId));
-		await db()
-			.updateTable('accounts')
-			.set({ coin_balance: 1234 })
-			.where('id', '=', me.accountId)
-			.execute();
+		await recordHistory(
+			db(),
+			me.accountId,
+			[
+				{
+					id: `led_locale_${n}`,
+					kind: 'recharge',
+					coins: 1234,
+					price: { amount: 1234, currency: 'USD' },
+					paymentMethod: 'card',
+					at: Date.now() - 60_000
+				}
+			],
+			{ setBalance: true }
+		);
 		return me;
 	}
 

@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as access from '../../src/lib/server/access';
 import * as family from '../../src/lib/server/family';
-import * as totals from '../../src/lib/server/ledger/totals';
+import { recordHistory } from '../support/ledger';
 import * as history from '../../src/lib/server/reports/history';
 import { describeEachDatabase } from '../support/each-database';
 import { getPage } from '../support/http';
@@ -25,25 +25,28 @@ describeEachDatabase('transactions, export and import over HTTP', (ctx) => {
 			.insertInto('creators')
 			.values({ id: 'cr_evil', handle: null, display_name: '=cmd|"/c calc"!A1', first_seen_at: 0 })
 			.execute();
-		const rows = Array.from({ length: 120 }, (_, i) => ({
-			id: `led_h${String(i).padStart(3, '0')}`,
-			account_id: me.accountId,
-			kind: i % 3 === 0 ? ('recharge' as const) : ('gift' as const),
-			coins: i % 3 === 0 ? 350 : -5,
-			price_amount: i % 3 === 0 ? 499 : null,
-			currency: i % 3 === 0 ? 'EUR' : null,
-			creator_id: i % 3 === 0 ? null : 'cr_evil',
-			gift_id: null,
-			pack_id: null,
-			channel: 'app' as const,
-			payment_method: i % 3 === 0 ? 'card' : null,
-			authorization_id: null,
-			occurred_at: day(1 + (i % 20))
-		}));
-		await db().insertInto('ledger_entries').values(rows).execute();
-		await db()
-			.transaction()
-			.execute((trx) => totals.rebuild(trx, me.accountId));
+		await recordHistory(
+			db(),
+			me.accountId,
+			Array.from({ length: 120 }, (_, i) =>
+				i % 3 === 0
+					? {
+							id: `led_h${String(i).padStart(3, '0')}`,
+							kind: 'recharge' as const,
+							coins: 350,
+							price: { amount: 499, currency: 'EUR' },
+							paymentMethod: 'card',
+							at: day(1 + (i % 20))
+						}
+					: {
+							id: `led_h${String(i).padStart(3, '0')}`,
+							kind: 'gift' as const,
+							coins: -5,
+							creatorId: 'cr_evil',
+							at: day(1 + (i % 20))
+						}
+			)
+		);
 	});
 	afterAll(async () => {
 		await server?.stop();
