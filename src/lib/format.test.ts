@@ -18,6 +18,12 @@ describe('formatter', () => {
 		expect(us.percent(0.125)).toBe('12.5%');
 	});
 
+	it('signs coins that came in and went out, with a minus sign rather than a hyphen', () => {
+		expect(formatter('en-US').signedCoins(350)).toBe('+350');
+		expect(formatter('en-US').signedCoins(-1200)).toBe('\u22121,200');
+		expect(formatter('de-DE').signedCoins(-1200)).toBe('\u22121.200');
+	});
+
 	it('writes dates in the locale and the time zone given', () => {
 		const at = Date.parse('2026-11-26T23:30:00Z');
 		const options = { dateStyle: 'medium', timeZone: 'Europe/Berlin' } as const;

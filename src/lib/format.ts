@@ -9,6 +9,8 @@ export interface Formatter {
 	readonly locale: string;
 	/** "1,234" (en-US), "1.234" (de-DE). */
 	coins(n: number): string;
+	/** Coins that came in or went out, with their sign: "+350", "−1,200" (a minus sign, U+2212). */
+	signedCoins(n: number): string;
 	/** Any other number, the same way: "1,234.5" (en-US), "1.234,5" (de-DE). */
 	number(n: number): string;
 	/** Integer minor units: "$12.34" (en-US), "12,34 $" (de-DE). */
@@ -51,6 +53,7 @@ export function formatter(locale: string): Formatter {
 		made = {
 			locale,
 			coins: (n) => formatCoins(n, locale),
+			signedCoins: (n) => `${n > 0 ? '+' : '−'}${formatCoins(Math.abs(n), locale)}`,
 			number: (n) => formatCoins(n, locale),
 			money: (amountMinor, currency) => formatMoney(amountMinor, currency, locale),
 			percent: (share) => percentFormat(locale).format(share),
