@@ -5,7 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema';
 import { withStatementCache } from './statement-cache';
-import { readWhenIdle, registerDialect, type HeldRun } from './template';
+import { preparedName, readWhenIdle, registerDialect, type HeldRun } from './template';
 import * as unavailable from './unavailable';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -54,7 +54,10 @@ export function openDatabase(url: string = configuredUrl()): Database {
 		// pg-pool listens to a client only while it is idle. A checked-out client that loses its
 		// connection between two queries emits 'error' on itself; its next query then fails with
 		// the error, which the request answers, and the pool drops it on release.
-		pool.on('connect', (client) => client.on('error', () => undefined));
+		pool.on('connect', (client) => {
+			client.on('error', () => undefined);
+			prepareTemplates(client);
+		});
 		const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 		registerDialect(db, 'postgres');
 		return { db, dialect: 'postgres', close: () => db.destroy() };
@@ -92,4 +95,36 @@ export function openDatabase(url: string = configuredUrl()): Database {
 		return statement.reader ? { rows: statement.all(parameters) } : undefined;
 	});
 	return { db, dialect: 'sqlite', close: () => db.destroy(), runHeld };
+}
+
+/**
+ * Sends template SQL (db/template.ts) as named statements on this connection: PostgreSQL
+ * parses and plans each once per connection instead of on every call (authorize: 265 -> 361
+ * req/s in the bench). Kysely calls `client.query(sql, parameters)`; anything else passes
+ * through untouched. PG_PREPARED_STATEMENTS=off sends every statement unnamed, for a pooler
+ * in transaction mode that cannot keep them (PgBouncer before 1.21).
+ */
+function prepareTemplates(client: pg.PoolClient): void {
+	if (process.env.PG_PREPARED_STATEMENTS === 'off') return;
+	const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+	// SQL whose prepared plan went stale on this connection: sent unnamed from then on.
+	const stale = new Set<string>();
+	client.query = ((...args: unknown[]) => {
+		const [text, values] = args;
+		const name =
+			args.length === 2 && typeof text === 'string' && !stale.has(text)
+				? preparedName(text)
+				: undefined;
+		if (!name) return query(...args);
+		return query({ name, text, values }).catch((error: unknown) => {
+			if (!unavailable.isStalePlan(error)) throw error;
+			// A table changed under the statement (a migration run by a newer server added a
+			// column to a `select *`): run it unnamed. Inside a transaction that fails too, and
+			// the original error goes up for writeTransaction to rerun the whole transaction.
+			stale.add(text as string);
+			return query(text, values).catch(() => {
+				throw error;
+			});
+		});
+	}) as typeof client.query;
 }

@@ -65,6 +65,18 @@ export function readWhenIdle(db: Kysely<DB>, read: IdleRead): void {
 }
 
 /**
+ * PostgreSQL: the name of a prepared statement for each template's SQL. A statement sent
+ * unnamed is parsed and planned anew on every call; prepared once per connection, it is only
+ * bound and run. The names are given as templates compile, so only template SQL (a bounded
+ * set: one per template and list shape) is ever prepared.
+ */
+const preparedNames = new Map<string, string>();
+
+export function preparedName(sql: string): string | undefined {
+	return preparedNames.get(sql);
+}
+
+/**
  * Tells templates which dialect `db` compiles for. The database's own handle and every
  * transaction opened by this module's callers are registered; on any other handle a template
  * builds its query as usual (correct, only slower).
@@ -125,6 +137,9 @@ export function template<A extends TemplateArgs, R>(
 			const built = build(db, placeholders(args), dialect).compile();
 			compiled = { sql: built.sql, parameters: built.parameters };
 			cache.set(shape, compiled);
+			if (dialect === 'postgres' && !preparedNames.has(built.sql)) {
+				preparedNames.set(built.sql, `coinguard_${preparedNames.size + 1}`);
+			}
 		}
 		return CompiledQuery.raw(compiled.sql, fill(compiled, args)) as CompiledQuery<R>;
 	};

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '.';
 import type { DB } from './schema';
 import { dialectOf, holdConnection, registerDialect } from './template';
-import { CommitOutcomeUnknownError, isConnectionLost } from './unavailable';
+import { CommitOutcomeUnknownError, isConnectionLost, isStalePlan } from './unavailable';
 
 /** Runs `work` in the caller's transaction when there is one, else in a new one. */
 export function inTransaction<T>(db: Kysely<DB>, work: (trx: Kysely<DB>) => Promise<T>) {
@@ -22,7 +22,8 @@ function isRetryable(error: unknown): boolean {
 		code === 'SQLITE_BUSY_SNAPSHOT' ||
 		code === '40001' || // serialization_failure
 		code === '40P01' || // deadlock_detected
-		code === '23505' // unique_violation: a concurrent insert of the same key; the rerun sees it
+		code === '23505' || // unique_violation: a concurrent insert of the same key; the rerun sees it
+		isStalePlan(error) // a prepared statement outlived its table's shape; the rerun sends it anew
 	);
 }
 

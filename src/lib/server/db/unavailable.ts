@@ -123,6 +123,17 @@ export function isConnectionLost(error: unknown): boolean {
 	return false;
 }
 
+/**
+ * Whether PostgreSQL refused a prepared statement because a table it reads changed shape since
+ * it was prepared ("cached plan must not change result type"). Nothing ran; run unprepared,
+ * the statement works (db/index.ts), and a transaction it aborted can run again.
+ */
+export function isStalePlan(error: unknown): boolean {
+	return (
+		codeOf(error) === '0A000' && /cached plan must not change result type/i.test(messageOf(error))
+	);
+}
+
 /** A short plain reason for logs and start-up lines, e.g. "connection refused". */
 export function reasonOf(error: unknown): string {
 	for (const link of chain(error)) {
