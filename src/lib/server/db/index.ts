@@ -92,38 +92,44 @@ export function openDatabase(url: string = configuredUrl()): Database {
 	readWhenIdle(db, (sql, parameters) => {
 		if (sqlite.inTransaction) return undefined;
 		const statement = statements.prepare(sql);
-		return statement.reader ? { rows: statement.all(parameters) } : undefined;
+		// `reader` alone is true of INSERT … RETURNING too: only what cannot write skips the queue.
+		return statement.reader && statement.readonly ? { rows: statement.all(parameters) } : undefined;
 	});
 	return { db, dialect: 'sqlite', close: () => db.destroy(), runHeld };
 }
 
 /**
  * Sends template SQL (db/template.ts) as named statements on this connection: PostgreSQL
- * parses and plans each once per connection instead of on every call (authorize: 265 -> 361
- * req/s in the bench). Kysely calls `client.query(sql, parameters)`; anything else passes
- * through untouched. PG_PREPARED_STATEMENTS=off sends every statement unnamed, for a pooler
- * in transaction mode that cannot keep them (PgBouncer before 1.21).
+ * parses and plans each once per connection instead of on every call (bench/ANALYSIS.md has
+ * the figures). Kysely calls `client.query(sql, parameters)`; anything else passes through
+ * untouched. PG_PREPARED_STATEMENTS=off sends every statement unnamed, for a pooler in
+ * transaction mode that cannot keep them (PgBouncer before 1.21, or without
+ * max_prepared_statements).
  */
 function prepareTemplates(client: pg.PoolClient): void {
 	if (process.env.PG_PREPARED_STATEMENTS === 'off') return;
 	const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
-	// SQL whose prepared plan went stale on this connection: sent unnamed from then on.
-	const stale = new Set<string>();
+	// SQL whose prepared statement went stale on this connection, and how many times: it is
+	// prepared again under a name of its own (the old name stays taken on the connection).
+	const renamed = new Map<string, number>();
+	const nameOf = (text: string) => {
+		const name = preparedName(text);
+		const times = renamed.get(text);
+		return name && times ? `${name}_${times}` : name;
+	};
 	client.query = ((...args: unknown[]) => {
 		const [text, values] = args;
-		const name =
-			args.length === 2 && typeof text === 'string' && !stale.has(text)
-				? preparedName(text)
-				: undefined;
+		const name = args.length === 2 && typeof text === 'string' ? nameOf(text) : undefined;
 		if (!name) return query(...args);
 		return query({ name, text, values }).catch((error: unknown) => {
 			if (!unavailable.isStalePlan(error)) throw error;
-			// A table changed under the statement (a migration run by a newer server added a
-			// column to a `select *`): run it unnamed. Inside a transaction that fails too, and
-			// the original error goes up for writeTransaction to rerun the whole transaction.
-			stale.add(text as string);
-			return query(text, values).catch(() => {
-				throw error;
+			// A table changed under the statement (a newer server's migration): prepare it anew.
+			// Inside a transaction that fails too (the refusal aborted it), and the refusal goes
+			// up for writeTransaction to run the whole transaction again.
+			const sql = text as string;
+			renamed.set(sql, (renamed.get(sql) ?? 0) + 1);
+			return query({ name: nameOf(sql), text, values }).catch((again: unknown) => {
+				throw unavailable.isInFailedTransaction(again) ? error : again;
 			});
 		});
 	}) as typeof client.query;

@@ -29,13 +29,17 @@ describe.skipIf(!postgresUrl)('prepared template statements [postgres]', () => {
 		work: (one: Database) => Promise<T>,
 		env: Record<string, string> = {}
 	): Promise<T> {
-		const saved = { ...process.env };
-		Object.assign(process.env, { PG_POOL_SIZE: '1', ...env });
+		const settings = { PG_POOL_SIZE: '1', ...env };
+		const saved = Object.fromEntries(Object.keys(settings).map((k) => [k, process.env[k]]));
+		Object.assign(process.env, settings);
 		const one = openDatabase(test.url);
 		try {
 			return await work(one);
 		} finally {
-			process.env = saved;
+			for (const [k, v] of Object.entries(saved)) {
+				if (v === undefined) delete process.env[k];
+				else process.env[k] = v;
+			}
 			await one.close();
 		}
 	}
@@ -103,8 +107,14 @@ describe.skipIf(!postgresUrl)('prepared template statements [postgres]', () => {
 				expect(inside.rows).toEqual([
 					expect.objectContaining({ name: 'stale', stale_extra: null })
 				]);
-				// The first run was aborted by the stale plan and ran again, unprepared.
+				// The first run was aborted by the stale plan and ran again.
 				expect(runs).toBe(2);
+				// Both are prepared again, under names of their own, and run by them from now on.
+				const again = (await preparedOn(one.db)).filter((p) => /^coinguard_\d+_\d+$/.test(p.name));
+				expect(again.map((p) => p.statement).sort()).toEqual([
+					expect.stringContaining('from "api_keys"'),
+					expect.stringContaining('from "creators"')
+				]);
 			} finally {
 				await sql`alter table creators drop column stale_extra`.execute(database.db);
 				await sql`alter table api_keys drop column stale_extra`.execute(database.db);

@@ -368,3 +368,55 @@ export type ApprovalRequest = Selectable<ApprovalRequestsTable>;
 export type AccountRulesRow = Selectable<AccountRulesTable>;
 export type StandingApproval = Selectable<StandingApprovalsTable>;
 export type Notification = Selectable<NotificationsTable>;
+
+// Every column of a table, by name, for template statements (db/template.ts): PostgreSQL
+// prepares those once per connection, and a prepared `select *` refuses to run once a column
+// is added (a newer server's migration). A column missing here is a type error where the rows
+// are used as the table's row type.
+export const LIMIT_COLUMNS = [
+	'id',
+	'account_id',
+	'set_by',
+	'set_by_account_id',
+	'applies_to',
+	'metric',
+	'period',
+	'amount',
+	'currency',
+	'creator_id',
+	'action',
+	'created_at',
+	'effective_at',
+	'ends_at',
+	'alert_thresholds',
+	'rollover_percent',
+	'rollover_amount',
+	'replaces_id'
+] as const satisfies readonly (keyof LimitsTable)[];
+
+export const AUTHORIZATION_COLUMNS = [
+	'id',
+	'account_id',
+	'api_key_id',
+	'idempotency_key',
+	'fingerprint',
+	'kind',
+	'coins',
+	'price_amount',
+	'currency',
+	'creator_id',
+	'package_id',
+	'channel',
+	'payment_method',
+	'status',
+	'decision',
+	'reasons',
+	'response',
+	'day_key',
+	'week_key',
+	'month_key',
+	'created_at',
+	'expires_at',
+	'settled_at',
+	'standing_approval_id'
+] as const satisfies readonly (keyof AuthorizationsTable)[];

@@ -7,7 +7,12 @@ import type { SqliteDatabase as KyselySqliteDatabase } from 'kysely';
 // completion synchronously (this app never streams, which would hold a statement open).
 const CAPACITY = 500;
 
-export function withStatementCache(sqlite: SqliteDatabase.Database): KyselySqliteDatabase {
+/** Kysely's view of the database, whose statements are better-sqlite3's own (for db/index.ts). */
+export interface CachedStatements extends KyselySqliteDatabase {
+	prepare(sql: string): SqliteDatabase.Statement;
+}
+
+export function withStatementCache(sqlite: SqliteDatabase.Database): CachedStatements {
 	const statements = new Map<string, SqliteDatabase.Statement>();
 	return {
 		close: () => sqlite.close(),

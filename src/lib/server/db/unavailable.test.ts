@@ -107,6 +107,22 @@ describe('database-unavailable errors', () => {
 		}
 	});
 
+	it('knows a prepared statement its table outgrew, in any language PostgreSQL answers in', () => {
+		const english = serverError('0A000', 'cached plan must not change result type');
+		expect(unavailable.isStalePlan(english)).toBe(true);
+		// lc_messages = 'de_DE': the message is translated, the routine that raised it is not.
+		const german = Object.assign(
+			serverError('0A000', 'gecachter Plan darf den Ergebnistyp nicht ändern'),
+			{ routine: 'RevalidateCachedQuery' }
+		);
+		expect(unavailable.isStalePlan(german)).toBe(true);
+		expect(unavailable.isStalePlan(serverError('0A000', 'some other unsupported feature'))).toBe(
+			false
+		);
+		expect(unavailable.isStalePlan(serverError('42P01', 'relation does not exist'))).toBe(false);
+		expect(unavailable.isUnavailable(english)).toBe(false);
+	});
+
 	it('finds the cause inside wrapping errors', () => {
 		const cause = Object.assign(new Error('connect ECONNREFUSED ::1:5432'), {
 			code: 'ECONNREFUSED'

@@ -129,9 +129,18 @@ export function isConnectionLost(error: unknown): boolean {
  * the statement works (db/index.ts), and a transaction it aborted can run again.
  */
 export function isStalePlan(error: unknown): boolean {
+	if (codeOf(error) !== '0A000') return false;
+	// The message is translated where lc_messages is not English; the routine's name is not.
+	const routine = (error as { routine?: unknown } | null)?.routine;
 	return (
-		codeOf(error) === '0A000' && /cached plan must not change result type/i.test(messageOf(error))
+		routine === 'RevalidateCachedQuery' ||
+		/cached plan must not change result type/i.test(messageOf(error))
 	);
+}
+
+/** Whether a statement was refused because its transaction had already failed (25P02). */
+export function isInFailedTransaction(error: unknown): boolean {
+	return codeOf(error) === '25P02';
 }
 
 /** A short plain reason for logs and start-up lines, e.g. "connection refused". */

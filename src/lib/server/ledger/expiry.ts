@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db';
-import type { DB } from '../db/schema';
+import { AUTHORIZATION_COLUMNS, type DB } from '../db/schema';
 import { template } from '../db/template';
 import { writeTransaction } from '../db/transaction';
 import * as notify from '../notify';
@@ -11,7 +11,7 @@ import { apply } from './transition';
 const dueQuery = template((trx, args: { accountId: string; now: number }) =>
 	trx
 		.selectFrom('authorizations')
-		.selectAll()
+		.select(AUTHORIZATION_COLUMNS)
 		.where('account_id', '=', args.accountId)
 		.where('status', 'in', states.LIVE)
 		.where('expires_at', '<=', args.now)

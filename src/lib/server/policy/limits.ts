@@ -1,12 +1,13 @@
 import type { Kysely } from 'kysely';
-import type {
-	DB,
-	Limit,
-	LimitAction,
-	LimitMetric,
-	LimitPeriod,
-	LimitSetter,
-	PurchaseKind
+import {
+	LIMIT_COLUMNS,
+	type DB,
+	type Limit,
+	type LimitAction,
+	type LimitMetric,
+	type LimitPeriod,
+	type LimitSetter,
+	type PurchaseKind
 } from '../db/schema';
 import * as creators from '../creators';
 import { template } from '../db/template';
@@ -39,7 +40,7 @@ export function toRule(limit: Limit): LimitRule {
 const activeQuery = template((db, args: { accountId: string; kind: PurchaseKind; now: number }) =>
 	db
 		.selectFrom('limits')
-		.selectAll()
+		.select(LIMIT_COLUMNS)
 		.where('account_id', '=', args.accountId)
 		.where('applies_to', '=', args.kind)
 		.where('effective_at', '<=', args.now)
