@@ -1,7 +1,24 @@
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const root = new URL('../../', import.meta.url).pathname;
 export const CLI_SCRIPTS = ['admin', 'seed', 'migrate'] as const;
+const BUNDLES = `${root}node_modules/.cache/coinguard-tests/`;
+const DAY = 24 * 3_600_000;
+
+/** Bundles a run left behind when it was killed (its teardown never ran), once a day old. */
+function clearAbandoned(): void {
+	let names: string[];
+	try {
+		names = readdirSync(BUNDLES);
+	} catch {
+		return; // no bundle yet
+	}
+	for (const name of names) {
+		const path = BUNDLES + name;
+		if (Date.now() - statSync(path).mtimeMs > DAY) rmSync(path, { recursive: true, force: true });
+	}
+}
 
 /**
  * Bundles the operator CLI (db/cli/*.ts) once for a test run, into a directory inside the
@@ -10,7 +27,8 @@ export const CLI_SCRIPTS = ['admin', 'seed', 'migrate'] as const;
  * 0.7 s for the bundle, and the CLI tests run about a hundred and fifty commands.
  */
 export async function buildCli(runId: string): Promise<string> {
-	const outdir = `${root}node_modules/.cache/coinguard-tests/cli-${runId}`;
+	const outdir = `${BUNDLES}cli-${runId}`;
+	clearAbandoned();
 	await build({
 		entryPoints: CLI_SCRIPTS.map((name) => `${root}db/cli/${name}.ts`),
 		outdir,

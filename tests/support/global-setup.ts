@@ -30,5 +30,9 @@ export default async function setup(project: TestProject): Promise<() => void> {
 	project.provide('runId', runId);
 	const cliDir = await buildCli(runId);
 	project.provide('cliDir', cliDir);
+	// In watch mode, the CLI tests rerun against what db/cli holds now.
+	project.onTestsRerun(async () => {
+		await buildCli(runId);
+	});
 	return () => rmSync(cliDir, { recursive: true, force: true });
 }

@@ -97,5 +97,19 @@ describeEachDatabase('overview: declined and waiting purchases', (ctx) => {
 				});
 		}
 		expect(plan).toContain('authorizations_account_unsettled_time');
+		// And the index is the partial one: it holds only declined and waiting rows.
+		const definition =
+			ctx.database.dialect === 'sqlite'
+				? await sql<{
+						sql: string;
+					}>`select sql from sqlite_master where name = 'authorizations_account_unsettled_time'`.execute(
+						db()
+					)
+				: await sql<{
+						sql: string;
+					}>`select indexdef as sql from pg_indexes where indexname = 'authorizations_account_unsettled_time'`.execute(
+						db()
+					);
+		expect(definition.rows[0]?.sql).toMatch(/where.*declined.*pending_approval/i);
 	});
 });
