@@ -125,8 +125,8 @@ export function isConnectionLost(error: unknown): boolean {
 
 /**
  * Whether PostgreSQL refused a prepared statement because a table it reads changed shape since
- * it was prepared ("cached plan must not change result type"). Nothing ran; run unprepared,
- * the statement works (db/index.ts), and a transaction it aborted can run again.
+ * it was prepared ("cached plan must not change result type"). Nothing ran; prepared again,
+ * the statement works (db/index.ts), and a transaction the refusal aborted can run again.
  */
 export function isStalePlan(error: unknown): boolean {
 	if (codeOf(error) !== '0A000') return false;
