@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Channel } from '../../src/lib/schemas/purchase';
-import type { DB } from '../../src/lib/server/db/schema';
+import type { AuthorizationStatus, DB } from '../../src/lib/server/db/schema';
 import * as totals from '../../src/lib/server/ledger/totals';
 
 /** One past purchase, as a capture would have written it to the ledger. */
@@ -58,4 +58,59 @@ export async function recordHistory(
 				.execute();
 		}
 	});
+}
+
+/** A purchase still open (held, waiting, declined: not in the ledger), as the flow records it. */
+export interface PastAuthorization {
+	id: string;
+	status: AuthorizationStatus;
+	kind: 'recharge' | 'gift';
+	coins: number;
+	at: number;
+	price?: { amount: number; currency: string };
+	creatorId?: string;
+	channel?: Channel;
+}
+
+/** Writes authorizations made with the key `apiKeyId`, the way `purchase.authorize` stores them. */
+export async function recordAuthorizations(
+	db: Kysely<DB>,
+	accountId: string,
+	apiKeyId: string,
+	rows: readonly PastAuthorization[]
+): Promise<void> {
+	await db
+		.insertInto('authorizations')
+		.values(
+			rows.map((a) => ({
+				id: a.id,
+				account_id: accountId,
+				api_key_id: apiKeyId,
+				idempotency_key: a.id,
+				fingerprint: 'f',
+				kind: a.kind,
+				coins: a.coins,
+				price_amount: a.price?.amount ?? null,
+				currency: a.price?.currency ?? null,
+				creator_id: a.creatorId ?? null,
+				package_id: null,
+				channel: a.channel ?? 'app',
+				payment_method: null,
+				status: a.status,
+				decision:
+					a.status === 'declined' || a.status === 'pending_approval'
+						? a.status
+						: ('approved' as const),
+				reasons: '[]',
+				response: '{}',
+				day_key: 'd',
+				week_key: 'w',
+				month_key: 'm',
+				created_at: a.at,
+				expires_at: null,
+				settled_at: null,
+				standing_approval_id: null
+			}))
+		)
+		.execute();
 }

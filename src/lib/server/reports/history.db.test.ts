@@ -1,11 +1,14 @@
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../../../tests/support/each-database';
+import {
+	recordAuthorizations,
+	recordHistory,
+	type PastEntry
+} from '../../../../tests/support/ledger';
 import * as accounts from '../accounts';
 import * as apiKeys from '../auth/api-keys';
-import type { NewLedgerEntry } from '../db/schema';
 import { parseFilters, type HistoryFilters } from '$lib/schemas/history';
-import * as totals from '../ledger/totals';
 import * as csv from './csv';
 import * as history from './history';
 
@@ -41,88 +44,57 @@ describeEachDatabase('history view', (ctx) => {
 				{ id: 'cr_luna', handle: 'lunabeats', display_name: 'Luna, "the" Beats', first_seen_at: 0 }
 			])
 			.execute();
-		const entry = (
-			e: Partial<NewLedgerEntry> & { id: string; occurred_at: number }
-		): NewLedgerEntry => ({
-			account_id: account,
+		await recordAuthorizations(db(), account, flow.id, [
+			{
+				id: 'auth_d1',
+				status: 'declined',
+				kind: 'recharge',
+				coins: 500,
+				price: { amount: 999, currency: 'USD' },
+				channel: 'third_party',
+				at: at('2026-11-15T10:00:00Z')
+			},
+			{
+				id: 'auth_p1',
+				status: 'pending_approval',
+				kind: 'gift',
+				coins: 500,
+				creatorId: 'cr_luna',
+				at: TIE
+			}
+		]);
+		const gift = (id: string, when: number, more: Partial<PastEntry> = {}): PastEntry => ({
+			id,
 			kind: 'gift',
 			coins: -10,
-			price_amount: null,
-			currency: null,
-			creator_id: 'cr_luna',
-			gift_id: null,
-			pack_id: null,
-			channel: 'app',
-			payment_method: null,
-			authorization_id: null,
-			...e
+			creatorId: 'cr_luna',
+			at: when,
+			...more
 		});
-		await db()
-			.insertInto('ledger_entries')
-			.values([
-				entry({
-					id: 'led_r1',
-					kind: 'recharge',
-					coins: 350,
-					price_amount: 499,
-					currency: 'USD',
-					creator_id: null,
-					payment_method: 'card',
-					occurred_at: HALLOWEEN_LATE
-				}),
-				entry({
-					id: 'led_r2',
-					kind: 'recharge',
-					coins: 70,
-					price_amount: 109,
-					currency: 'EUR',
-					creator_id: null,
-					channel: 'web',
-					payment_method: 'paypal',
-					occurred_at: at('2026-11-01T08:00:00Z')
-				}),
-				entry({ id: 'led_ta', occurred_at: TIE }),
-				entry({ id: 'led_tb', occurred_at: TIE, creator_id: 'cr_formula', coins: -5 }),
-				entry({ id: 'led_tc', occurred_at: TIE }),
-				entry({ id: 'led_g9', occurred_at: at('2026-11-20T09:00:00Z'), coins: -100 })
-			])
-			.execute();
-		const auth = (id: string, status: 'declined' | 'pending_approval', created: number) => ({
-			id,
-			account_id: account,
-			api_key_id: flow.id,
-			idempotency_key: id,
-			fingerprint: 'f',
-			kind: status === 'declined' ? ('recharge' as const) : ('gift' as const),
-			coins: 500,
-			price_amount: status === 'declined' ? 999 : null,
-			currency: status === 'declined' ? 'USD' : null,
-			creator_id: status === 'declined' ? null : 'cr_luna',
-			package_id: null,
-			channel: status === 'declined' ? ('third_party' as const) : ('app' as const),
-			payment_method: null,
-			status,
-			decision: status,
-			reasons: '[]',
-			response: '{}',
-			day_key: 'd',
-			week_key: 'w',
-			month_key: 'm',
-			created_at: created,
-			expires_at: null,
-			settled_at: null
-		});
-		await db()
-			.insertInto('authorizations')
-			.values([
-				auth('auth_d1', 'declined', at('2026-11-15T10:00:00Z')),
-				auth('auth_p1', 'pending_approval', TIE)
-			])
-			.execute();
-		// The running totals, as every capture keeps them (the unfiltered view reads them).
-		await db()
-			.transaction()
-			.execute((trx) => totals.rebuild(trx, account));
+		// With the running totals, as every capture keeps them (the unfiltered view reads them).
+		await recordHistory(db(), account, [
+			{
+				id: 'led_r1',
+				kind: 'recharge',
+				coins: 350,
+				price: { amount: 499, currency: 'USD' },
+				paymentMethod: 'card',
+				at: HALLOWEEN_LATE
+			},
+			{
+				id: 'led_r2',
+				kind: 'recharge',
+				coins: 70,
+				price: { amount: 109, currency: 'EUR' },
+				channel: 'web',
+				paymentMethod: 'paypal',
+				at: at('2026-11-01T08:00:00Z')
+			},
+			gift('led_ta', TIE),
+			gift('led_tb', TIE, { creatorId: 'cr_formula', coins: -5 }),
+			gift('led_tc', TIE),
+			gift('led_g9', at('2026-11-20T09:00:00Z'), { coins: -100 })
+		]);
 	});
 
 	const all = async (filters: HistoryFilters = {}, limit = 100) =>

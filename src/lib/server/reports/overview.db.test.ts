@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../../../tests/support/each-database';
+import { recordAuthorizations } from '../../../../tests/support/ledger';
 import * as accounts from '../accounts';
 import * as apiKeys from '../auth/api-keys';
-import type { Authorization, AuthorizationStatus } from '../db/schema';
+import type { AuthorizationStatus } from '../db/schema';
 import { unsettledQuery } from './overview';
 
 // The Overview's newest declined and waiting purchases come from a partial index that holds
@@ -37,34 +38,18 @@ describeEachDatabase('overview: declined and waiting purchases', (ctx) => {
 			'expired',
 			'held'
 		];
-		const rows: Authorization[] = statuses.map((status, i) => ({
-			id: `auth_unsettled_${i}`,
-			account_id: account,
-			api_key_id: keyId,
-			idempotency_key: `unsettled-${i}`,
-			fingerprint: 'f',
-			kind: 'gift',
-			coins: 10 + i,
-			price_amount: null,
-			currency: null,
-			creator_id: null,
-			package_id: null,
-			channel: 'app',
-			payment_method: null,
-			status,
-			decision:
-				status === 'declined' ? 'declined' : status === 'pending_approval' ? status : 'approved',
-			reasons: '[]',
-			response: '{}',
-			day_key: 'day:2026-11-20',
-			week_key: 'week:2026-W47',
-			month_key: 'month:2026-11',
-			created_at: T + i * 1000,
-			expires_at: null,
-			settled_at: null,
-			standing_approval_id: null
-		}));
-		await db().insertInto('authorizations').values(rows).execute();
+		await recordAuthorizations(
+			db(),
+			account,
+			keyId,
+			statuses.map((status, i) => ({
+				id: `auth_unsettled_${i}`,
+				status,
+				kind: 'gift',
+				coins: 10 + i,
+				at: T + i * 1000
+			}))
+		);
 	});
 
 	it('lists the declined ones, newest first, and the waiting one; never the others', async () => {

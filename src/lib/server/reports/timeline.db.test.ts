@@ -1,8 +1,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../../../tests/support/each-database';
+import { recordHistory } from '../../../../tests/support/ledger';
 import * as accounts from '../accounts';
-import type { NewLedgerEntry } from '../db/schema';
-import * as totals from '../ledger/totals';
 import * as creatorReports from './creators';
 import * as timeline from './timeline';
 
@@ -26,38 +25,22 @@ describeEachDatabase('creator gift timeline', (ctx) => {
 	}
 
 	async function give(accountId: string, gifts: { id: string; at: number; creator?: string }[]) {
-		const entry = (e: Partial<NewLedgerEntry> & { id: string; occurred_at: number }) => ({
-			account_id: accountId,
-			kind: 'gift' as const,
-			coins: -10,
-			price_amount: null,
-			currency: null,
-			creator_id: 'cr_luna',
-			gift_id: null,
-			pack_id: null,
-			channel: 'app' as const,
-			payment_method: null,
-			authorization_id: null,
-			...e
-		});
-		await db()
-			.insertInto('ledger_entries')
-			.values([
-				entry({
-					id: `${gifts[0]!.id}_paid`,
-					kind: 'recharge',
-					coins: 10_000,
-					price_amount: 9_999,
-					currency: 'USD',
-					creator_id: null,
-					occurred_at: T - 86_400_000
-				}),
-				...gifts.map((g) =>
-					entry({ id: g.id, occurred_at: g.at, creator_id: g.creator ?? 'cr_luna' })
-				)
-			])
-			.execute();
-		await totals.rebuild(db(), accountId);
+		await recordHistory(db(), accountId, [
+			{
+				id: `${gifts[0]!.id}_paid`,
+				kind: 'recharge',
+				coins: 10_000,
+				price: { amount: 9_999, currency: 'USD' },
+				at: T - 86_400_000
+			},
+			...gifts.map((g) => ({
+				id: g.id,
+				kind: 'gift' as const,
+				coins: -10,
+				creatorId: g.creator ?? 'cr_luna',
+				at: g.at
+			}))
+		]);
 	}
 
 	/** Every page from the first, following "Older" links as the page writes them. */
