@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import type { DB } from '../db/schema';
 import { windowOf } from '../policy/periods';
 import * as creatorReports from './creators';
+import * as timeline from './timeline';
 import { dateProblem, keysBetween, MAX_YEARS, monthsUpTo, yearsBetween } from './period-keys';
 
 // What the Creators pages show (an account's own, and a guardian's view of a minor's): the
@@ -89,4 +90,30 @@ export async function directory(db: Kysely<DB>, params: URLSearchParams) {
 		(page - 1) * DIRECTORY_PAGE
 	);
 	return { search, page, ...found };
+}
+
+/**
+ * One creator's page (an account's own, or a guardian's view of a minor's): the all-time
+ * totals and the page of the gift timeline the URL points at; null when there is no such
+ * creator.
+ */
+export async function detail(
+	db: Kysely<DB>,
+	accountId: string,
+	creatorId: string,
+	params: URLSearchParams
+) {
+	const creator = await creatorReports.creator(db, creatorId);
+	if (!creator) return null;
+	const position = timeline.positionFrom(params);
+	// The totals cover every gift; the timeline shows one page of them.
+	const [totals, page] = await Promise.all([
+		creatorReports.allTime(db, accountId, creator.creatorId),
+		timeline.page(db, accountId, creator.creatorId, { position })
+	]);
+	return {
+		creator,
+		totals,
+		timeline: { gifts: page.gifts, isFirstPage: position === null, ...timeline.links(page) }
+	};
 }
