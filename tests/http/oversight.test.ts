@@ -5,6 +5,7 @@ import * as family from '../../src/lib/server/family';
 import { REAUTH_WINDOW } from '../../src/lib/server/auth/reauth';
 import { describeEachDatabase } from '../support/each-database';
 import { getPage, postForm } from '../support/http';
+import { recordHistory } from '../support/ledger';
 import { startServer, type RunningServer } from '../support/server';
 import { signedInAccount } from '../support/session';
 
@@ -85,6 +86,53 @@ describeEachDatabase('oversight, audit log and re-authentication over HTTP', (ct
 	}
 
 	const PAGES = ['', '/history', '/creators'];
+
+	it("a creator's page: one's own and a minor's by its guardian; another family's, an unknown creator and a tampered page link are refused", async () => {
+		const a = await household('Cy');
+		const b = await household('Di');
+		await db()
+			.insertInto('creators')
+			.values({ id: 'cr_page', handle: null, display_name: 'Page Star', first_seen_at: 0 })
+			.onConflict((oc) => oc.doNothing())
+			.execute();
+		const gifts = (prefix: string) =>
+			Array.from({ length: 3 }, (_, i) => ({
+				id: `led_${prefix}_${i}`,
+				kind: 'gift' as const,
+				coins: -(10 + i),
+				creatorId: 'cr_page',
+				at: Date.now() - (i + 1) * 60_000
+			}));
+		await recordHistory(db(), a.child.accountId, gifts(`cp_${n}`));
+		await recordHistory(db(), a.guardian.accountId, gifts(`gp_${n}`));
+
+		const own = await getPage(server.origin, '/creators/cr_page', a.guardian.cookie);
+		expect(own.status).toBe(200);
+		expect(await own.text()).toContain('Page Star');
+		const minors = `/family/${a.child.accountId}/creators/cr_page`;
+		const seen = await getPage(server.origin, minors, a.guardian.cookie);
+		expect(seen.status).toBe(200);
+		expect(await seen.text()).toContain('Page Star');
+
+		// Family B's guardian reads neither the minor nor, through it, the creator's gifts.
+		const other = await getPage(server.origin, minors, b.guardian.cookie);
+		expect(other.status).toBe(404);
+		expect(await other.text()).not.toContain('Page Star');
+		for (const path of ['/creators/cr_nobody', `/family/${a.child.accountId}/creators/cr_nobody`]) {
+			const unknown = await getPage(server.origin, path, a.guardian.cookie);
+			expect(unknown.status, path).toBe(404);
+			expect(await unknown.text(), path).toContain('No such creator');
+		}
+		for (const query of [
+			'?before=1_DROP%20TABLE',
+			'?after=%3Cscript%3E',
+			`?before=${'9'.repeat(40)}_led_x`
+		]) {
+			const tampered = await getPage(server.origin, `/creators/cr_page${query}`, a.guardian.cookie);
+			expect(tampered.status, query).toBe(400);
+			expect(await tampered.text(), query).toContain('That page link is broken');
+		}
+	});
 
 	it("a guardian reads their minor's pages, without a single form; family B's minor is not found", async () => {
 		const a = await household('Ada');
