@@ -87,6 +87,84 @@ describeEachDatabase('oversight, audit log and re-authentication over HTTP', (ct
 
 	const PAGES = ['', '/history', '/creators'];
 
+	it("following a waiting purchase (shop and live page): only one's own; bad, unknown and other people's ids change nothing", async () => {
+		const a = await household('Ed');
+		const b = await household('Flo');
+		// The child buys a pack in the shop: a minor's recharge waits for a guardian.
+		await db()
+			.insertInto('coin_packs')
+			.values({ id: 'pack_follow_eur', coins: 700, price_amount: 999, currency: 'EUR' })
+			.onConflict((oc) => oc.doNothing())
+			.execute();
+		const bought = await postForm(
+			server.origin,
+			'/shop?/buy',
+			{
+				idempotencyKey: crypto.randomUUID(),
+				packId: 'pack_follow_eur',
+				paymentMethod: 'card',
+				simulateFailure: ''
+			},
+			{ cookie: a.child.cookie }
+		);
+		expect(bought.status).toBe(200);
+		const { id } = await db()
+			.selectFrom('authorizations')
+			.select('id')
+			.where('account_id', '=', a.child.accountId)
+			.where('status', '=', 'pending_approval')
+			.executeTakeFirstOrThrow();
+		const status = async () =>
+			(
+				await db()
+					.selectFrom('authorizations')
+					.select('status')
+					.where('id', '=', id)
+					.executeTakeFirstOrThrow()
+			).status;
+
+		await db()
+			.insertInto('creators')
+			.values({
+				id: 'cr_follow',
+				handle: 'followstar',
+				display_name: 'Follow Star',
+				first_seen_at: 0
+			})
+			.onConflict((oc) => oc.doNothing())
+			.execute();
+		for (const page of ['/shop', '/live/followstar']) {
+			const follow = (authorizationId: string, cookie: string) =>
+				postForm(server.origin, `${page}?/follow`, { authorizationId }, { cookie });
+			const mine = await follow(id, a.child.cookie);
+			expect(mine.status, page).toBe(200);
+			expect(await mine.text(), page).toMatch(/waiting/i);
+
+			for (const [who, cookie] of [
+				["family B's minor", b.child.cookie],
+				["family B's guardian", b.guardian.cookie]
+			] as const) {
+				const theirs = await follow(id, cookie);
+				expect(theirs.status, `${page} ${who}`).toBe(404);
+				expect(await theirs.text(), `${page} ${who}`).toContain('That purchase was not found');
+			}
+			// An id that looks like HTML is only an unknown id, and is not echoed back.
+			for (const unknownId of ['auth_doesnotexist', '<script>alert(1)</script>']) {
+				const unknown = await follow(unknownId, a.child.cookie);
+				expect(unknown.status, `${page} ${unknownId}`).toBe(404);
+				const body = await unknown.text();
+				expect(body).toContain('That purchase was not found');
+				expect(body).not.toContain('<script>alert(1)');
+			}
+			for (const bad of ['', `auth_${'x'.repeat(500)}`]) {
+				const refused = await follow(bad, a.child.cookie);
+				expect(refused.status, `${page} ${bad.slice(0, 20)}`).toBe(400);
+				expect(await refused.text()).toContain('Reload the page and try again.');
+			}
+		}
+		expect(await status()).toBe('pending_approval');
+	});
+
 	it("a creator's page: one's own and a minor's by its guardian; another family's, an unknown creator and a tampered page link are refused", async () => {
 		const a = await household('Cy');
 		const b = await household('Di');
