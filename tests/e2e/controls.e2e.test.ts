@@ -1,12 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import * as access from '../../src/lib/server/access';
-import * as sessions from '../../src/lib/server/auth/sessions';
-import * as family from '../../src/lib/server/family';
 import { browserSuite } from '../support/browser';
 import { chromiumPath } from '../support/environment';
-import { signedInAccount } from '../support/session';
+import { household } from '../support/family';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 
@@ -15,14 +12,10 @@ describe.runIf(chromiumPath)('a minor’s controls in the browser', { timeout: 9
 	const suite = browserSuite();
 
 	it('a guardian loosens a rule with the password again, gives a standing approval, and the child sees them locked', async () => {
-		const guardian = await signedInAccount(suite.db, 'robin@example.com');
-		const actor = await access.userActor(suite.db, { id: guardian.accountId, isMinor: false });
-		await family.create(suite.db, actor, { name: 'The Lees' });
-		const kid = await family.createMinor(
-			suite.db,
-			await access.userActor(suite.db, { id: guardian.accountId, isMinor: false }),
-			{ email: 'kit@example.com', displayName: 'Kit', password: 'kit has a passphrase' }
-		);
+		const { guardian, child: kid } = await household(suite.db, 'Robin', {
+			familyName: 'The Lees',
+			minorName: 'Kit'
+		});
 		// The guardian typed their password at log-in more than ten minutes ago.
 		await suite.db
 			.updateTable('sessions')
@@ -71,16 +64,14 @@ describe.runIf(chromiumPath)('a minor’s controls in the browser', { timeout: 9
 		const rules = await suite.db
 			.selectFrom('account_rules')
 			.selectAll()
-			.where('account_id', '=', kid.id)
+			.where('account_id', '=', kid.accountId)
 			.executeTakeFirstOrThrow();
 		expect(rules).toMatchObject({ gifting_allowed: 1, quiet_start: 21 * 60, quiet_end: 7 * 60 });
 
 		// The child sees the same rules, read-only.
 		const child = await suite.browser.newContext({ viewport: { width: 390, height: 844 } });
-		const { token } = await sessions.create(suite.db, kid.id, { userAgent: 'test', ip: null });
-		await child.addCookies([
-			{ name: sessions.COOKIE_NAME, value: token, url: suite.server.origin }
-		]);
+		const [cookieName, cookieValue] = kid.cookie.split('=') as [string, string];
+		await child.addCookies([{ name: cookieName, value: cookieValue, url: suite.server.origin }]);
 		const childPage = await child.newPage();
 		await childPage.goto(`${suite.server.origin}/family`);
 		await childPage.getByRole('link', { name: 'See the rules your guardians have set' }).click();

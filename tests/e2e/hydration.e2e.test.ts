@@ -1,9 +1,8 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import * as access from '../../src/lib/server/access';
-import * as family from '../../src/lib/server/family';
 import { arrivedAt, browserSuite } from '../support/browser';
 import { chromiumPath } from '../support/environment';
+import { household } from '../support/family';
 import { signedInAccount } from '../support/session';
 
 /**
@@ -74,23 +73,17 @@ describe.runIf(chromiumPath)('typing before the scripts have run', { timeout: 90
 	});
 
 	it('keeps boxes ticked and options chosen on a minor’s controls', async () => {
-		const guardian = await signedInAccount(suite.db, 'sam@example.com');
-		const actor = await access.userActor(suite.db, { id: guardian.accountId, isMinor: false });
-		await family.create(suite.db, actor, { name: 'The Earlies' });
-		// The actor is read again: it now belongs to a family.
-		const kid = await family.createMinor(
-			suite.db,
-			await access.userActor(suite.db, { id: guardian.accountId, isMinor: false }),
-			{
-				email: 'jo@example.com',
-				displayName: 'Jo',
-				password: 'jo has a passphrase'
-			}
-		);
+		const { guardian, child: kid } = await household(suite.db, 'Sam', {
+			familyName: 'The Earlies',
+			minorName: 'Jo'
+		});
 		const context = await suite.browser.newContext();
 		await signedInContext(context, guardian.cookie, suite.server.origin);
 		const page = await context.newPage();
-		const hydrate = await withLateScripts(page, `${suite.server.origin}/family/${kid.id}/controls`);
+		const hydrate = await withLateScripts(
+			page,
+			`${suite.server.origin}/family/${kid.accountId}/controls`
+		);
 		// Safe by default: no gifts, and every coin purchase asks.
 		await page.getByLabel('Allow sending gifts to creators').check();
 		await page.getByLabel('Ask me before every coin purchase').uncheck();

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import * as access from '../../src/lib/server/access';
-import * as sessions from '../../src/lib/server/auth/sessions';
-import * as family from '../../src/lib/server/family';
 import { describeEachDatabase } from '../support/each-database';
+import { household as newHousehold } from '../support/family';
 import { getPage, postForm } from '../support/http';
 import { startServer, type RunningServer } from '../support/server';
 import { signedInAccount } from '../support/session';
@@ -21,24 +19,8 @@ describeEachDatabase('a minor’s controls over HTTP', (ctx) => {
 		await server?.stop();
 	});
 	const db = () => ctx.database.db;
-	const cookieFor = async (accountId: string) =>
-		`${sessions.COOKIE_NAME}=${(await sessions.create(db(), accountId, { userAgent: 'test', ip: null })).token}`;
 
-	async function household(name: string) {
-		const guardian = await signedInAccount(db(), `${name}-${++n}@example.com`);
-		const actor = await access.userActor(db(), { id: guardian.accountId, isMinor: false });
-		await family.create(db(), actor, { name: `${name} family` });
-		const child = await family.createMinor(
-			db(),
-			await access.userActor(db(), { id: guardian.accountId, isMinor: false }),
-			{
-				email: `${name}-kid-${++n}@example.com`,
-				displayName: `${name} Kid`,
-				password: 'a kid passphrase'
-			}
-		);
-		return { guardian, child: { id: child.id, cookie: await cookieFor(child.id) } };
-	}
+	const household = (name: string) => newHousehold(db(), name);
 
 	async function state(minorId: string) {
 		const [rules, limits, standing] = await Promise.all([
@@ -66,13 +48,13 @@ describeEachDatabase('a minor’s controls over HTTP', (ctx) => {
 	it('another family’s guardian and the minor are refused on the page and every action; nothing changes', async () => {
 		const a = await household('Ava');
 		const b = await household('Ben');
-		const path = `/family/${a.child.id}/controls`;
+		const path = `/family/${a.child.accountId}/controls`;
 		expect((await getPage(server.origin, path, b.guardian.cookie)).status).toBe(404);
 		const minorView = await getPage(server.origin, path, a.child.cookie);
 		expect(minorView.status).toBe(200);
 		expect(await minorView.text()).not.toContain('Save rules');
 
-		const before = await state(a.child.id);
+		const before = await state(a.child.accountId);
 		const capId = before.limits[0]!.id;
 		const posts: [string, Record<string, string>][] = [
 			['rules', loosen],
@@ -96,7 +78,7 @@ describeEachDatabase('a minor’s controls over HTTP', (ctx) => {
 			originHeader: 'https://evil.example'
 		});
 		expect(crossSite.status).toBe(403);
-		expect(await state(a.child.id)).toEqual(before);
+		expect(await state(a.child.accountId)).toEqual(before);
 		expect(
 			(await getPage(server.origin, '/family/acct_unknown/controls', a.guardian.cookie)).status
 		).toBe(404);
@@ -104,12 +86,12 @@ describeEachDatabase('a minor’s controls over HTTP', (ctx) => {
 
 	it('the guardian loosens, caps and pre-approves by form; bad input names the field and changes nothing', async () => {
 		const a = await household('Cy');
-		const path = `/family/${a.child.id}/controls`;
+		const path = `/family/${a.child.accountId}/controls`;
 		const page = await (await getPage(server.origin, path, a.guardian.cookie)).text();
 		expect(page).toContain('Save rules');
 		expect(page).toContain('Ask me before every coin purchase');
 
-		const before = await state(a.child.id);
+		const before = await state(a.child.accountId);
 		const bad = await postForm(
 			server.origin,
 			`${path}?/rules`,
@@ -125,7 +107,7 @@ describeEachDatabase('a minor’s controls over HTTP', (ctx) => {
 			{ cookie: a.guardian.cookie }
 		);
 		expect(badCap.status).toBe(400);
-		expect(await state(a.child.id)).toEqual(before);
+		expect(await state(a.child.accountId)).toEqual(before);
 
 		// Loosening (gifts on, gift cards on, recharges no longer asked) needs the password again,
 		// typed at log-in more than ten minutes ago.
@@ -147,7 +129,7 @@ describeEachDatabase('a minor’s controls over HTTP', (ctx) => {
 			{ cookie: a.guardian.cookie }
 		);
 		expect(wrong.status).toBe(400);
-		expect(await state(a.child.id)).toEqual(before);
+		expect(await state(a.child.accountId)).toEqual(before);
 		const saved = await postForm(
 			server.origin,
 			`${path}?/rules`,
@@ -155,7 +137,7 @@ describeEachDatabase('a minor’s controls over HTTP', (ctx) => {
 			{ cookie: a.guardian.cookie }
 		);
 		expect(saved.status).toBe(200);
-		const rules = (await state(a.child.id)).rules[0]!;
+		const rules = (await state(a.child.accountId)).rules[0]!;
 		expect(rules).toMatchObject({
 			gifting_allowed: 1,
 			channels: 'app,web,gift_card',
@@ -163,7 +145,7 @@ describeEachDatabase('a minor’s controls over HTTP', (ctx) => {
 			quiet_end: 420
 		});
 		// "Ask me before every coin purchase" was left unticked: that limit ended.
-		expect((await state(a.child.id)).limits.every((l) => l.ends_at !== null)).toBe(true);
+		expect((await state(a.child.accountId)).limits.every((l) => l.ends_at !== null)).toBe(true);
 
 		const capped = await postForm(
 			server.origin,
@@ -172,7 +154,7 @@ describeEachDatabase('a minor’s controls over HTTP', (ctx) => {
 			{ cookie: a.guardian.cookie }
 		);
 		expect(capped.status).toBe(200);
-		const cap = (await state(a.child.id)).limits.find((l) => l.ends_at === null)!;
+		const cap = (await state(a.child.accountId)).limits.find((l) => l.ends_at === null)!;
 		expect(cap).toMatchObject({
 			set_by: 'guardian',
 			set_by_account_id: a.guardian.accountId,
@@ -186,7 +168,9 @@ describeEachDatabase('a minor’s controls over HTTP', (ctx) => {
 			{ cookie: a.child.cookie }
 		);
 		expect(refused.status).toBe(400);
-		expect((await state(a.child.id)).limits.find((l) => l.id === cap.id)!.ends_at).toBeNull();
+		expect(
+			(await state(a.child.accountId)).limits.find((l) => l.id === cap.id)!.ends_at
+		).toBeNull();
 
 		const standing = await postForm(
 			server.origin,
@@ -195,7 +179,7 @@ describeEachDatabase('a minor’s controls over HTTP', (ctx) => {
 			{ cookie: a.guardian.cookie }
 		);
 		expect(standing.status).toBe(200);
-		expect((await state(a.child.id)).standing).toHaveLength(1);
+		expect((await state(a.child.accountId)).standing).toHaveLength(1);
 		const shown = await (await getPage(server.origin, path, a.guardian.cookie)).text();
 		expect(shown).toContain('up to 500 coins a week');
 	});

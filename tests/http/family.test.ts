@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as access from '../../src/lib/server/access';
-import * as sessions from '../../src/lib/server/auth/sessions';
 import * as family from '../../src/lib/server/family';
 import { describeEachDatabase } from '../support/each-database';
+import { household as newHousehold } from '../support/family';
 import { getPage, postForm } from '../support/http';
 import { startServer, type RunningServer } from '../support/server';
 import { signedInAccount } from '../support/session';
@@ -18,26 +18,8 @@ describeEachDatabase('families over HTTP', (ctx) => {
 	});
 
 	const db = () => ctx.database.db;
-	const cookieFor = async (accountId: string) =>
-		`${sessions.COOKIE_NAME}=${(await sessions.create(db(), accountId, { userAgent: 'test', ip: null })).token}`;
 
-	/** A guardian with a family and one child, each with a session cookie. */
-	async function household(name: string) {
-		const guardian = await signedInAccount(db(), `${name}-${++n}@example.com`);
-		const actor = await access.userActor(db(), { id: guardian.accountId, isMinor: false });
-		const created = await family.create(db(), actor, { name: `${name} family` });
-		const guardianActor = await access.userActor(db(), { id: guardian.accountId, isMinor: false });
-		const child = await family.createMinor(db(), guardianActor, {
-			email: `${name}-kid-${++n}@example.com`,
-			displayName: `${name} Kid ${n}`,
-			password: 'a kid passphrase'
-		});
-		return {
-			familyId: created.id,
-			guardian,
-			child: { accountId: child.id, name: child.display_name, cookie: await cookieFor(child.id) }
-		};
-	}
+	const household = (name: string) => newHousehold(db(), name);
 
 	/** Everything a family change could touch, to show that a refusal changed nothing. */
 	async function snapshot() {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as access from '../../src/lib/server/access';
-import * as sessions from '../../src/lib/server/auth/sessions';
 import * as family from '../../src/lib/server/family';
 import { REAUTH_WINDOW } from '../../src/lib/server/auth/reauth';
 import { describeEachDatabase } from '../support/each-database';
+import { household as newHousehold } from '../support/family';
 import { getPage, postForm } from '../support/http';
 import { recordHistory } from '../support/ledger';
 import { startServer, type RunningServer } from '../support/server';
@@ -24,37 +24,8 @@ describeEachDatabase('oversight, audit log and re-authentication over HTTP', (ct
 	});
 
 	const db = () => ctx.database.db;
-	const newSession = (accountId: string) =>
-		sessions.create(db(), accountId, { userAgent: 'test', ip: null });
 
-	/** A guardian with a family and one child, each signed in. */
-	async function household(name: string) {
-		const guardian = await signedInAccount(db(), `${name}-${++n}@example.com`);
-		const created = await family.create(
-			db(),
-			await access.userActor(db(), { id: guardian.accountId, isMinor: false }),
-			{ name: `${name} family` }
-		);
-		const child = await family.createMinor(
-			db(),
-			await access.userActor(db(), { id: guardian.accountId, isMinor: false }),
-			{
-				email: `${name}-kid-${++n}@example.com`,
-				displayName: `${name} Kid ${n}`,
-				password: 'a kid passphrase'
-			}
-		);
-		const { token } = await newSession(child.id);
-		return {
-			familyId: created.id,
-			guardian,
-			child: {
-				accountId: child.id,
-				name: child.display_name,
-				cookie: `${sessions.COOKIE_NAME}=${token}`
-			}
-		};
-	}
+	const household = (name: string) => newHousehold(db(), name);
 
 	/** A second guardian of `familyId`, signed in, with a session whose password is fresh. */
 	async function secondGuardian(familyId: string, name: string) {
